@@ -1,0 +1,7 @@
+/** The list of verbs. Each module exports `register(program, ctx)`. */
+import type { Command } from 'commander';
+import type { CommandContext } from '../main.js';
+
+export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
+
+export const commands: RegisterCommand[] = [];
