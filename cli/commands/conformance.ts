@@ -1,0 +1,44 @@
+/** `dendrite conformance loihi <case.json>…`: run nengo-loihi golden cases and compare bit for bit. */
+import type { Command } from 'commander';
+import type { CommandContext } from '../main.js';
+import { EXIT_DIAGNOSTICS, EXIT_OK, readUserFile, UsageError } from '../io.js';
+import { checkGoldenShape, formatCaseResult, runGoldenCase, type GoldenCase } from '../../emulator/conformance/loihi.js';
+
+export function register(program: Command, ctx: CommandContext): void {
+  const conf = program.command('conformance').description('check the emulator against golden data from another emulator');
+  conf
+    .command('loihi')
+    .description('run Loihi golden cases (format loihi-golden/1): u, v, spikes every step, overflow warnings, weight_acc')
+    .argument('<case...>', 'golden case JSON files')
+    .option('--json', 'print the results as JSON')
+    .action((files: string[], flags: { json?: boolean }) => {
+      let failed = 0;
+      const results: unknown[] = [];
+      for (const file of files) {
+        const text = readUserFile(file);
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch (e) {
+          throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
+        }
+        const problems = checkGoldenShape(json);
+        if (problems.length > 0) throw new UsageError(`${file}: not a Loihi golden case: ${problems.join('; ')}`);
+        let r;
+        try {
+          r = runGoldenCase(json as GoldenCase);
+        } catch (e) {
+          // A case whose arrays do not match its declared sizes: report it as a failed case, not a crash.
+          ctx.io.out(`FAIL ${file}: malformed case (${(e as Error).message})\n`);
+          failed++;
+          continue;
+        }
+        if (!r.pass) failed++;
+        if (flags.json) results.push({ file, ...r });
+        else ctx.io.out(formatCaseResult(r, file));
+      }
+      if (flags.json) ctx.io.out(JSON.stringify(results, null, 2) + '\n');
+      else ctx.io.out(`loihi conformance: ${files.length - failed} of ${files.length} cases pass${failed ? `, ${failed} fail` : ""}\n`);
+      ctx.exitCode = failed > 0 ? EXIT_DIAGNOSTICS : EXIT_OK;
+    });
+}

@@ -1,0 +1,95 @@
+/** `dendrite run <file.ir.json>`: run an IR on the emulator and print a summary (or `--json`). */
+import type { Command } from 'commander';
+import type { CommandContext } from '../main.js';
+import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readUserFile, UsageError } from '../io.js';
+import { loadIr } from '../../ir/load.js';
+import { runIr, type RunSummary } from '../../emulator/run.js';
+
+interface RunFlags {
+  steps?: string;
+  seed?: string;
+  workers?: string;
+  out?: string;
+  probe?: string[];
+  json?: boolean;
+}
+
+/** Parses a non-negative integer flag, or throws a usage error naming the flag. */
+export function parseIntFlag(value: string | undefined, flag: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${flag} must be an integer in 0..${max}, got "${value}"`);
+  return Number(value);
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('run')
+    .description('run a compiled network (IR JSON) on the bit-accurate emulator')
+    .argument('<file>', 'IR file (.ir.json) produced by the compiler')
+    .option('--steps <n>', 'number of time steps (default: the IR\'s steps)')
+    .option('--seed <s>', 'PRNG seed, 0..4294967295 (default: the IR\'s seed)')
+    .option('--workers <w>', 'worker threads (results never depend on it; cores currently run in one thread)')
+    .option('--out <dir>', 'write probes (CSV, probes.json) and manifest.json to this directory')
+    .option('--probe <name...>', 'record only these probes (default: all probes in the IR)')
+    .option('--json', 'print one JSON summary object')
+    .action((file: string, flags: RunFlags) => {
+      const steps = parseIntFlag(flags.steps, '--steps', 2 ** 31 - 1);
+      const seed = parseIntFlag(flags.seed, '--seed', 2 ** 32 - 1);
+      const workers = parseIntFlag(flags.workers, '--workers', 256);
+      if (workers === 0) throw new UsageError('--workers must be at least 1');
+      if (file.endsWith('.snn')) {
+        throw new UsageError(`${file}: running .snn sources needs the compiler; compile it to an IR first, then run the .ir.json`);
+      }
+      const text = readUserFile(file);
+      const { ir, diagnostics } = loadIr(text, file);
+      if (ir === undefined) {
+        printDiagnostics(ctx.io, diagnostics, new Map());
+        ctx.exitCode = EXIT_DIAGNOSTICS;
+        return;
+      }
+      const known = new Set(ir.probes.map((p) => p.name));
+      for (const p of flags.probe ?? []) {
+        if (!known.has(p)) throw new UsageError(`--probe ${p}: the IR has no probe named "${p}"${known.size ? ` (probes: ${[...known].join(', ')})` : ''}`);
+      }
+      const summary = runIr(ir, {
+        steps, seed, probes: flags.probe, outDir: flags.out,
+        settings: { file, steps: steps ?? ir.steps, seed: seed ?? ir.seed, workers_requested: workers ?? 1, workers_used: 1 },
+      });
+      if (flags.json) ctx.io.out(JSON.stringify(summaryJson(summary), null, 2) + '\n');
+      else ctx.io.out(summaryText(summary));
+      ctx.exitCode = EXIT_OK;
+    });
+}
+
+/** The `--json` object: everything in the summary except in-memory probe data. */
+export function summaryJson(s: RunSummary): Omit<RunSummary, 'recorder'> {
+  const { recorder: _recorder, ...rest } = s;
+  return rest;
+}
+
+function fmt(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toPrecision(6);
+}
+
+/** A short human-readable table. */
+export function summaryText(s: RunSummary): string {
+  const c = s.counters;
+  const rows: [string, string][] = [
+    ['target', s.target],
+    ['steps', fmt(s.steps)],
+    ['seed', fmt(s.seed)],
+    ['spikes', `${fmt(s.spikes_total)} (${fmt(c.spikes)} from compartments, ${fmt(c.source_spikes)} from sources)`],
+    ['spike digest', s.spike_digest.slice(0, 16) + '…'],
+    ['synaptic events', `${fmt(c.synaptic_events)}${c.blanked_out ? ` (+${fmt(c.blanked_out)} blanked out)` : ''}`],
+    ['compartment updates', fmt(c.compartment_updates)],
+    ['learning updates', fmt(c.learning_updates)],
+    ['mesh hops', fmt(c.hops)],
+    ['cycles (estimate)', fmt(s.cycles)],
+    ['energy (estimate)', `${fmt(s.energy_pj)} pJ`],
+  ];
+  for (const [k, v] of Object.entries(c.overflow)) rows.push([`overflow ${k}`, `${fmt(v.wrap)} wraps, ${fmt(v.saturate)} saturations`]);
+  for (const [k, v] of Object.entries(s.population_spikes)) rows.push([`spikes ${k}`, fmt(v)]);
+  if (s.files.length) rows.push(['files', s.files.join(', ')]);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+}

@@ -1,0 +1,285 @@
+/**
+ * The step loop. One `step()` computes time step t = previous + 1 in four phases:
+ *   1. sources   host inputs (spike lists, Poisson, label) emit their spikes of step t;
+ *   2. integrate per core: read the delay-ring slot of step t (input summed in a wide accumulator, then
+ *                wrapped/saturated once by the kernel — order independent), update every compartment, fire;
+ *   3. route     every spike of step t (sources and compartments) goes through the routing table to
+ *                (core, axon) and through that axon's CSR rows into the ring slot of step t + 1 + delay,
+ *                after blank-out (counter-based PRNG keyed by (seed, t, target core, synapse index));
+ *   4. learn     the learning engine, if any, sees the spikes and state of step t (emulator/learning-engine.ts).
+ * Per-core work in phase 2 reads only that core's ring: it is the seam for running cores in parallel workers
+ * (phase 3 would then pull spikes per target core). This implementation runs all cores in one thread.
+ *
+ * EMULATED: integer compartment dynamics per model (kernels/), synaptic delays, blank-out, sources, counters.
+ * NOT EMULATED: mesh contention and routing time (hops are counted, not scheduled), compartment noise,
+ * chip-specific PRNG streams. Cycles and energy are estimates from the IR's cost table.
+ */
+import type { DendriteIr, LabelSource, PoissonSource, SpikeListSource } from '../ir/types.js';
+import { stepLoihiGroup } from './kernels/loihi.js';
+import { stepCubaGroup } from './kernels/cuba.js';
+import { stepNsatGroup } from './kernels/nsat.js';
+import { ALWAYS, draw, SOURCE_CORE, STREAM_BLANKOUT, STREAM_LABEL, STREAM_POISSON } from './prng.js';
+import { newCoreRuntime, type CoreRuntime } from './state.js';
+import type { LearningContext, LearningEngine } from './learning-engine.js';
+
+export interface EmulatorOptions {
+  /** PRNG seed (uint32); defaults to the IR's seed. */
+  readonly seed?: number;
+  /** The learning engine, or none. */
+  readonly learning?: LearningEngine | null;
+}
+
+/** Mutable host-side state of one source. */
+interface SourceRuntime {
+  /** Next unread entry of a spike list. */
+  cursor: number;
+  /** Poisson: current per-neuron thresholds (the host may rewrite them); label: unused. */
+  readonly rate: Float64Array;
+  /** Poisson: remaining refractory steps per neuron. */
+  readonly ref: Int32Array;
+  /** Label source: active label (−1 = silent). */
+  label: number;
+}
+
+/** Per-step cost snapshot used to compute each core's cycles of one step. */
+const OPS = 5;
+
+export class Emulator {
+  readonly ir: DendriteIr;
+  readonly seed: number;
+  /** The last completed step (0 before the first step). */
+  t = 0;
+  readonly cores: CoreRuntime[];
+  /** Global neuron ids that spiked at step t, ascending; the first `spikeCount` entries are valid. */
+  readonly spikes: Int32Array;
+  spikeCount = 0;
+  /** 1 for every global id that spiked at step t. */
+  readonly spiked: Uint8Array;
+  /** Core of every global neuron id, −1 for sources. */
+  readonly neuronCore: Int32Array;
+  /** Spikes emitted by host sources so far. */
+  sourceSpikes = 0;
+  /** Σ over steps of max over cores of the step's cycles (estimate). */
+  totalCycles = 0;
+  readonly learning: LearningEngine | null;
+  private readonly srcRt: SourceRuntime[];
+  private readonly localSpikes: Int32Array[];
+  private readonly scale: Float64Array[];
+  private readonly opsBefore: Float64Array;
+  private readonly ctx: LearningContext;
+
+  constructor(ir: DendriteIr, options: EmulatorOptions = {}) {
+    this.ir = ir;
+    this.seed = (options.seed ?? ir.seed) >>> 0;
+    this.learning = options.learning ?? null;
+    this.cores = ir.cores.map((_, i) => newCoreRuntime(ir, i));
+    this.spikes = new Int32Array(ir.neuronCount);
+    this.spiked = new Uint8Array(ir.neuronCount);
+    this.neuronCore = new Int32Array(ir.neuronCount).fill(-1);
+    ir.cores.forEach((core, ci) => {
+      for (const g of core.groups) this.neuronCore.fill(ci, g.neuronBase, g.neuronBase + g.size);
+    });
+    this.srcRt = ir.sources.map((s) => ({
+      cursor: 0,
+      rate: s.kind === 'poisson' ? s.rate.slice() : new Float64Array(0),
+      ref: new Int32Array(s.kind === 'poisson' ? s.size : 0),
+      label: s.kind === 'label' ? s.label : -1,
+    }));
+    this.localSpikes = ir.cores.map((c) => new Int32Array(c.compartmentCount));
+    this.scale = ir.cores.map((c) => Float64Array.from(c.synapseGroups, (g) => 2 ** g.weightShift));
+    this.opsBefore = new Float64Array(ir.cores.length * OPS);
+    const self = this;
+    this.ctx = {
+      get step() { return self.t; },
+      get seed() { return self.seed; },
+      ir,
+      cores: this.cores,
+      spikes: this.spikes,
+      get spikeCount() { return self.spikeCount; },
+      spiked: this.spiked,
+      neuronCore: this.neuronCore,
+      addLearningOps(core: number, n: number) { self.cores[core]!.counters.learningUpdates += n; },
+    };
+  }
+
+  /** Sets the Poisson thresholds (0..2^32 per neuron, probability = value / 2^32) of the named source. */
+  setSourceRates(name: string, rates: ArrayLike<number>): void {
+    const i = this.ir.sources.findIndex((s) => s.name === name && s.kind === 'poisson');
+    if (i < 0) throw new Error(`no Poisson source named ${name}`);
+    this.srcRt[i]!.rate.set(rates);
+  }
+
+  /** Sets the active label (−1 = silent) of the named label source. */
+  setLabel(name: string, label: number): void {
+    const i = this.ir.sources.findIndex((s) => s.name === name && s.kind === 'label');
+    if (i < 0) throw new Error(`no label source named ${name}`);
+    this.srcRt[i]!.label = label;
+  }
+
+  /** Runs one time step (see the file comment for the phases). */
+  step(): void {
+    const t = ++this.t;
+    for (let k = 0; k < this.spikeCount; k++) this.spiked[this.spikes[k]!] = 0;
+    this.spikeCount = 0;
+    this.snapshotOps();
+    this.runSources(t);
+    for (const rt of this.cores) this.integrateCore(rt, t);
+    this.spikes.subarray(0, this.spikeCount).sort();
+    this.route(t);
+    if (this.learning !== null) this.learning.onStep(this.ctx);
+    this.accountCycles();
+  }
+
+  private emit(id: number): void {
+    this.spikes[this.spikeCount++] = id;
+    this.spiked[id] = 1;
+  }
+
+  private runSources(t: number): void {
+    const seed = this.seed;
+    this.ir.sources.forEach((s, si) => {
+      const rt = this.srcRt[si]!;
+      const before = this.spikeCount;
+      if (s.kind === 'spikes') {
+        const src = s as SpikeListSource;
+        while (rt.cursor < src.steps.length && src.steps[rt.cursor]! < t) rt.cursor++;
+        while (rt.cursor < src.steps.length && src.steps[rt.cursor] === t) this.emit(src.neuronBase + src.indices[rt.cursor++]!);
+      } else if (s.kind === 'poisson') {
+        const src = s as PoissonSource;
+        const { rate, ref } = rt;
+        for (let i = 0; i < src.size; i++) {
+          if (ref[i]! > 0) {
+            ref[i]!--;
+            continue;
+          }
+          const thr = rate[i]!;
+          if (thr > 0 && (thr >= ALWAYS || draw(seed, t, SOURCE_CORE + si, i, STREAM_POISSON) < thr)) {
+            this.emit(src.neuronBase + i);
+            ref[i] = src.refractory;
+          }
+        }
+      } else {
+        const src = s as LabelSource;
+        const l = rt.label;
+        if (l >= 0 && l < src.size) {
+          const thr = src.threshold;
+          if (thr >= ALWAYS || (thr > 0 && draw(seed, t, SOURCE_CORE + si, l, STREAM_LABEL) < thr)) this.emit(src.neuronBase + l);
+        }
+      }
+      this.sourceSpikes += this.spikeCount - before;
+    });
+  }
+
+  private integrateCore(rt: CoreRuntime, t: number): void {
+    const n = rt.ir.compartmentCount;
+    const slotBase = (t % rt.ringSlots) * rt.ports * n;
+    const local = this.localSpikes[rt.index]!;
+    let count = 0;
+    for (const gs of rt.groups) {
+      switch (gs.group.model) {
+        case 'loihi':
+          count = stepLoihiGroup(gs, rt.ring, slotBase, rt.counters, local, count);
+          break;
+        case 'cuba':
+          count = stepCubaGroup(gs, rt.ring, slotBase, n, rt.counters, local, count);
+          break;
+        case 'nsat':
+          count = stepNsatGroup(gs, rt.ring, slotBase, n, rt.counters, local, count);
+          break;
+      }
+    }
+    rt.counters.spikes += count;
+    const groups = rt.ir.groups;
+    const groupOf = rt.groupOf;
+    for (let k = 0; k < count; k++) {
+      const c = local[k]!;
+      const g = groups[groupOf[c]!]!;
+      this.emit(g.neuronBase + c - g.first);
+    }
+  }
+
+  private route(t: number): void {
+    const { offsets, core: rCore, axon: rAxon } = this.ir.routing;
+    const cores = this.cores;
+    const seed = this.seed;
+    for (let s = 0; s < this.spikeCount; s++) {
+      const id = this.spikes[s]!;
+      const from = this.neuronCore[id]!;
+      const fromRt = from >= 0 ? cores[from]! : null;
+      for (let k = offsets[id]!; k < offsets[id + 1]!; k++) {
+        const c = rCore[k]!;
+        const a = rAxon[k]!;
+        const rt = cores[c]!;
+        if (fromRt !== null) {
+          fromRt.counters.hops += Math.abs(fromRt.ir.mesh.x - rt.ir.mesh.x) + Math.abs(fromRt.ir.mesh.y - rt.ir.mesh.y);
+        }
+        const syn = rt.ir.synapses;
+        const gi = syn.axonGroup[a]!;
+        const thr = rt.ir.synapseGroups[gi]!.transmitThreshold;
+        const scale = this.scale[c]![gi]!;
+        const { targets, delays, ports, axonOffsets } = syn;
+        const w = rt.weights;
+        const ring = rt.ring;
+        const n = rt.ir.compartmentCount;
+        const P = rt.ports;
+        const R = rt.ringSlots;
+        let sent = 0;
+        let dropped = 0;
+        for (let r = axonOffsets[a]!; r < axonOffsets[a + 1]!; r++) {
+          if (thr < ALWAYS && !(thr > 0 && draw(seed, t, c, r, STREAM_BLANKOUT) < thr)) {
+            dropped++;
+            continue;
+          }
+          const slot = (t + 1 + delays[r]!) % R;
+          ring[(slot * P + ports[r]!) * n + targets[r]!] += w[r]! * scale;
+          sent++;
+        }
+        rt.counters.synapticEvents += sent;
+        rt.counters.blankedOut += dropped;
+      }
+    }
+  }
+
+  private snapshotOps(): void {
+    const o = this.opsBefore;
+    this.cores.forEach((rt, i) => {
+      const c = rt.counters;
+      o[i * OPS] = c.synapticEvents;
+      o[i * OPS + 1] = c.compartmentUpdates;
+      o[i * OPS + 2] = c.learningUpdates;
+      o[i * OPS + 3] = c.spikes;
+      o[i * OPS + 4] = c.hops;
+    });
+  }
+
+  /** Cycles of this step per core (counts of this step × cycle costs); the step's latency is the max. */
+  private accountCycles(): void {
+    const cost = this.ir.cost;
+    const o = this.opsBefore;
+    let max = 0;
+    this.cores.forEach((rt, i) => {
+      const c = rt.counters;
+      const cyc =
+        (c.synapticEvents - o[i * OPS]!) * cost.synapticOp.cycles +
+        (c.compartmentUpdates - o[i * OPS + 1]!) * cost.compartmentUpdate.cycles +
+        (c.learningUpdates - o[i * OPS + 2]!) * cost.learningOp.cycles +
+        (c.spikes - o[i * OPS + 3]!) * cost.spike.cycles +
+        (c.hops - o[i * OPS + 4]!) * cost.hop.cycles;
+      c.cycles += cyc;
+      if (cyc > max) max = cyc;
+    });
+    this.totalCycles += max;
+  }
+
+  /** Estimated energy so far in picojoules: Σ over cores of counts × the cost table's pJ. */
+  energyPj(): number {
+    const cost = this.ir.cost;
+    let e = 0;
+    for (const rt of this.cores) {
+      const c = rt.counters;
+      e += c.synapticEvents * cost.synapticOp.pj + c.compartmentUpdates * cost.compartmentUpdate.pj +
+        c.learningUpdates * cost.learningOp.pj + c.spikes * cost.spike.pj + c.hops * cost.hop.pj;
+    }
+    return e;
+  }
+}

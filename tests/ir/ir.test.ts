@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { loadIr } from '../../ir/load.js';
+import { writeIr } from '../../ir/write.js';
+import { randomIr } from '../emulator/random-ir.js';
+
+const models = ['loihi', 'cuba', 'nsat'] as const;
+
+describe('IR writer and loader', () => {
+  it('random IRs load without diagnostics, and write → load → write is byte-identical', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.boolean(), (seed, random) => {
+        const ir = randomIr(seed, { models, steps: 20, random });
+        const text = writeIr(ir);
+        const { ir: back, diagnostics } = loadIr(text, 'x.ir.json');
+        expect(diagnostics).toEqual([]);
+        expect(writeIr(back!)).toBe(text);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('encodes long arrays as base64 typed arrays and short ones inline', () => {
+    const ir = randomIr(3, { models: ['loihi'], steps: 200, random: false });
+    const j = JSON.parse(writeIr(ir));
+    const steps = j.sources[0].steps;
+    if (ir.sources[0]!.kind === 'spikes' && ir.sources[0].steps.length > 16) expect(steps).toHaveProperty('b64');
+    expect(Array.isArray(j.cores[0].synapses.axonOffsets) || 'b64' in j.cores[0].synapses.axonOffsets).toBe(true);
+    // Keys are sorted at every level.
+    expect(Object.keys(j)).toEqual([...Object.keys(j)].sort());
+  });
+
+  it('names the field and the allowed range of an out-of-range register', () => {
+    const ir = randomIr(11, { models: ['loihi'], steps: 5, random: false });
+    const j = JSON.parse(writeIr(ir));
+    j.cores[0].groups[0].decayU = Array.from({ length: ir.cores[0]!.groups[0]!.size }, (_, i) => (i === 0 ? 4096 : 0));
+    const { ir: out, diagnostics } = loadIr(JSON.stringify(j), 'bad.ir.json');
+    expect(out).toBeUndefined();
+    expect(diagnostics[0]).toMatchObject({ code: 'SNN4004', path: { file: 'bad.ir.json', field: 'cores[0].groups[0].decayU[0]' }, hint: 'allowed range: 0..4095' });
+  });
+
+  it('reports a weight outside its synapse group range with the synapse index', () => {
+    const ir = randomIr(5, { models: ['loihi'], steps: 5, random: false });
+    const core = ir.cores.findIndex((c) => c.synapses.targets.length > 0);
+    if (core < 0) return;
+    const j = JSON.parse(writeIr(ir));
+    const w = Array.from(ir.cores[core]!.synapses.weights);
+    w[w.length - 1] = 300;
+    j.cores[core].synapses.weights = w;
+    const { diagnostics } = loadIr(JSON.stringify(j), 'f');
+    expect(diagnostics.map((d) => d.path?.field)).toContain(`cores[${core}].synapses.weights[${w.length - 1}]`);
+  });
+
+  it('rejects non-monotone CSR offsets, dangling routes, unknown learning programs and probe states', () => {
+    const ir = randomIr(8, { models: ['loihi'], steps: 5, random: false });
+    const j = JSON.parse(writeIr(ir));
+    j.cores[0].synapseGroups[0].learning = 2;
+    j.probes[2].state = 'voltage';
+    j.routing.core = Array.from(ir.routing.core, () => 99);
+    const { diagnostics } = loadIr(JSON.stringify(j), 'f');
+    const fields = diagnostics.map((d) => d.path?.field);
+    expect(fields).toContain('cores[0].synapseGroups[0].learning');
+    if (ir.routing.core.length > 0) expect(fields).toContain('routing.core[0]');
+    const j2 = JSON.parse(writeIr(ir));
+    j2.routing.offsets = Array.from(ir.routing.offsets, (x, i) => (i === 1 ? ir.routing.core.length + 5 : x));
+    expect(loadIr(JSON.stringify(j2), 'f').diagnostics.some((d) => d.code === 'SNN4006' || d.code === 'SNN4004')).toBe(true);
+    const j3 = JSON.parse(writeIr(ir));
+    j3.probes[2].state = 'voltage';
+    const d3 = loadIr(JSON.stringify(j3), 'f').diagnostics;
+    expect(d3[0]).toMatchObject({ path: { field: 'probes[2].state' } });
+  });
+
+  it('rejects non-JSON and a wrong format tag with one clear diagnostic', () => {
+    expect(loadIr('{', 'a').diagnostics[0]!.code).toBe('SNN4001');
+    expect(loadIr('{"format":"dendrite-ir/9"}', 'a').diagnostics[0]!.code).toBe('SNN4002');
+    expect(loadIr('[]', 'a').diagnostics[0]!.code).toBe('SNN4003');
+  });
+
+  it('fuzz: random mutations of valid IR JSON give diagnostics or an IR, never an exception', () => {
+    const base = JSON.parse(writeIr(randomIr(21, { models, steps: 30, random: true })));
+    const junk = fc.oneof(
+      fc.constant(undefined), fc.constant(null), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.double(), fc.string(),
+      fc.boolean(), fc.constant([]), fc.constant({}), fc.array(fc.integer({ min: -5, max: 300 }), { maxLength: 5 }),
+      fc.constant({ dtype: 'int32', b64: 'AAAA' }), fc.constant({ dtype: 'int64', b64: '' }), fc.constant({ dtype: 'uint8', b64: '!!' }),
+    );
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, p: (string | number)[]) => {
+      paths.push(p);
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+      else if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, k]);
+    };
+    walk(base, []);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: paths.length - 1 }), junk), { minLength: 1, maxLength: 4 }), (muts) => {
+        const j = structuredClone(base);
+        for (const [pi, value] of muts) {
+          const p = paths[pi]!;
+          if (p.length === 0) continue;
+          let o = j;
+          for (const k of p.slice(0, -1)) o = o?.[k];
+          if (o && typeof o === 'object') o[p[p.length - 1]!] = value;
+        }
+        const res = loadIr(JSON.stringify(j), 'fuzz.ir.json');
+        expect(res.ir !== undefined || res.diagnostics.length > 0).toBe(true);
+        for (const d of res.diagnostics) {
+          expect(d.code).toMatch(/^SNN400\d$/);
+          expect(d.path?.file).toBe('fuzz.ir.json');
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('fuzz: arbitrary JSON values never crash the loader', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const res = loadIr(JSON.stringify({ format: 'dendrite-ir/1', ...(typeof v === 'object' && v && !Array.isArray(v) ? v : { x: v }) }), 'f');
+        expect(res.diagnostics.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
