@@ -76,6 +76,13 @@ export function checkSource(text: string, file: string, readFile: ReadFile = def
 
   const checked = checkNetwork({ files, partialNames });
   diagnostics.push(...checked.diagnostics);
+  // Report in reading order: by file (root first), then by position.
+  const fileOrder = [...sources.keys()];
+  diagnostics.sort((a, b) => {
+    const fa = a.span ? fileOrder.indexOf(a.span.file) : -1;
+    const fb = b.span ? fileOrder.indexOf(b.span.file) : -1;
+    return fa !== fb ? fa - fb : (a.span?.start ?? 0) - (b.span?.start ?? 0);
+  });
   const ok = !hasErrors(diagnostics);
   return { ...(ok && checked.network ? { network: checked.network } : {}), ast: root.ast, diagnostics, sources };
 }

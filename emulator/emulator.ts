@@ -27,6 +27,8 @@ export interface EmulatorOptions {
   readonly seed?: number;
   /** The learning engine, or none. */
   readonly learning?: LearningEngine | null;
+  /** Pre-allocated run-time state per core (e.g. in shared memory for emulator/parallel/); default: fresh. */
+  readonly cores?: CoreRuntime[];
 }
 
 /** Mutable host-side state of one source. */
@@ -72,7 +74,7 @@ export class Emulator {
     this.ir = ir;
     this.seed = (options.seed ?? ir.seed) >>> 0;
     this.learning = options.learning ?? null;
-    this.cores = ir.cores.map((_, i) => newCoreRuntime(ir, i));
+    this.cores = options.cores ?? ir.cores.map((_, i) => newCoreRuntime(ir, i));
     this.spikes = new Int32Array(ir.neuronCount);
     this.spiked = new Uint8Array(ir.neuronCount);
     this.neuronCore = new Int32Array(ir.neuronCount).fill(-1);
@@ -123,14 +125,19 @@ export class Emulator {
     this.spikeCount = 0;
     this.snapshotOps();
     this.runSources(t);
-    for (const rt of this.cores) this.integrateCore(rt, t);
+    this.integrate(t);
     this.spikes.subarray(0, this.spikeCount).sort();
     this.route(t);
     if (this.learning !== null) this.learning.onStep(this.ctx);
     this.accountCycles();
   }
 
-  private emit(id: number): void {
+  /** Phase 2 over all cores (emulator/parallel/ overrides it to spread cores over worker threads). */
+  protected integrate(t: number): void {
+    for (const rt of this.cores) this.integrateCore(rt, t);
+  }
+
+  protected emit(id: number): void {
     this.spikes[this.spikeCount++] = id;
     this.spiked[id] = 1;
   }
@@ -198,7 +205,7 @@ export class Emulator {
     }
   }
 
-  private route(t: number): void {
+  protected route(t: number): void {
     const { offsets, core: rCore, axon: rAxon } = this.ir.routing;
     const cores = this.cores;
     const seed = this.seed;

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DendriteIr, Probe } from '../ir/types.js';
 import { Emulator } from './emulator.js';
+import { ParallelEmulator } from './parallel/parallel-emulator.js';
 import type { LearningEngine } from './learning-engine.js';
 import { Recorder, writeProbes } from './probes.js';
 import type { OverflowCount } from './state.js';
@@ -23,6 +24,11 @@ export interface RunOptions {
   readonly learning?: LearningEngine | null;
   /** Resolved settings to record in the manifest (e.g. CLI flags, --set overrides). */
   readonly settings?: Record<string, unknown>;
+  /**
+   * Threads stepping the cores (main thread included; emulator/parallel/). Absent: the single-thread reference
+   * emulator. Results are identical either way.
+   */
+  readonly workers?: number;
   /** Called after every step (e.g. for a progress bar or a host protocol). */
   readonly onStep?: (emu: Emulator) => void;
 }
@@ -62,7 +68,9 @@ export interface RunSummary {
 
 export function runIr(ir: DendriteIr, options: RunOptions = {}): RunSummary {
   const steps = options.steps ?? ir.steps;
-  const emu = new Emulator(ir, { seed: options.seed, learning: options.learning });
+  const emu = options.workers !== undefined
+    ? new ParallelEmulator(ir, { seed: options.seed, learning: options.learning, workers: options.workers })
+    : new Emulator(ir, { seed: options.seed, learning: options.learning });
   const wanted = options.probes;
   const probes: Probe[] = wanted ? ir.probes.filter((p) => wanted.includes(p.name)) : [...ir.probes];
   const rec = new Recorder(ir, probes);
@@ -72,23 +80,27 @@ export function runIr(ir: DendriteIr, options: RunOptions = {}): RunSummary {
   const popCounts = new Float64Array(ir.populations.length);
   let buf = Buffer.alloc(8 * 64);
   let total = 0;
-  for (let s = 0; s < steps; s++) {
-    emu.step();
-    const n = emu.spikeCount;
-    if (n > 0) {
-      if (buf.length < 8 * n) buf = Buffer.alloc(8 * n * 2);
-      for (let k = 0; k < n; k++) {
-        const id = emu.spikes[k]!;
-        buf.writeInt32LE(emu.t, 8 * k);
-        buf.writeInt32LE(id, 8 * k + 4);
-        const p = popOf[id]!;
-        if (p >= 0) popCounts[p]!++;
+  try {
+    for (let s = 0; s < steps; s++) {
+      emu.step();
+      const n = emu.spikeCount;
+      if (n > 0) {
+        if (buf.length < 8 * n) buf = Buffer.alloc(8 * n * 2);
+        for (let k = 0; k < n; k++) {
+          const id = emu.spikes[k]!;
+          buf.writeInt32LE(emu.t, 8 * k);
+          buf.writeInt32LE(id, 8 * k + 4);
+          const p = popOf[id]!;
+          if (p >= 0) popCounts[p]!++;
+        }
+        hash.update(buf.subarray(0, 8 * n));
+        total += n;
       }
-      hash.update(buf.subarray(0, 8 * n));
-      total += n;
+      rec.record(emu);
+      options.onStep?.(emu);
     }
-    rec.record(emu);
-    options.onStep?.(emu);
+  } finally {
+    if (emu instanceof ParallelEmulator) emu.close();
   }
   const perCore = emu.cores.map((rt) => {
     const c = rt.counters;

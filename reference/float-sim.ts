@@ -182,14 +182,11 @@ export class FloatSimulator {
     const n = pop.size;
     const dt = this.network.dt;
     const threshold = new Float64Array(n);
-    const proto = this.network.protocol;
-    const dataDriven = proto !== undefined && (proto.input === pop.name || proto.labels === pop.name);
     let refSteps = 0;
     let labelThreshold = 0;
     switch (src.kind) {
       case 'poisson':
-        // Without data a rate encoder runs every unit at rate_max (x = 1); a protocol's input waits for data.
-        if (!dataDriven) threshold.fill(this.toThreshold(src.rateMax * dt));
+        // A rate encoder is silent until the host sets its rates (as the lowering's IR source starts at 0).
         refSteps = reluctantRound(src.refractory / dt);
         break;
       case 'poisson_fixed':
@@ -242,7 +239,7 @@ export class FloatSimulator {
     return p;
   }
 
-  /** A state variable of a neuron population (live array; do not keep it across `reset()`). */
+  /** A state variable of a neuron population (the live array, updated in place every step). */
   state(population: string, variable: string): Float64Array {
     const p = this.population(population);
     const k = p.kind === 'neuron' ? p.stateIndex.get(variable) : undefined;

@@ -7,6 +7,7 @@
  */
 import type { DendriteIr } from '../ir/types.js';
 import type { LearningEngine } from '../emulator/learning-engine.js';
+import type { CoreRuntime } from '../emulator/state.js';
 
 export interface HostedLearningEngine extends LearningEngine {
   /**
@@ -16,8 +17,8 @@ export interface HostedLearningEngine extends LearningEngine {
   setSampleStart?(step: number): void;
   /** All mutable state, as a value of plain objects, numbers and typed arrays (deep-copied). */
   saveState?(): unknown;
-  /** Restores what `saveState` returned. */
-  loadState?(state: unknown): void;
+  /** Restores what `saveState` returned; `cores` are the emulator's run-time cores (engines index them lazily). */
+  loadState?(state: unknown, cores: readonly CoreRuntime[]): void;
   /** Resets traces etc. to their initial values (called with `reset_between`, never touches weights). */
   resetState?(): void;
 }

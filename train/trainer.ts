@@ -282,7 +282,7 @@ export class Trainer {
     restoreEmulator(t.emulator, c.emulator);
     if (c.learningSaved) {
       if (t.engine?.loadState === undefined) throw new TrainSetupError(['the checkpoint holds learning-engine state but this engine cannot load it']);
-      t.engine.loadState(c.learning);
+      t.engine.loadState(c.learning, t.emulator.cores);
     }
     t.epoch = c.epoch;
     t.next = c.next;
@@ -300,6 +300,11 @@ export class Trainer {
   /** True when the engine cannot save its state, so a resumed run may differ from an uninterrupted one. */
   get resumeIsExact(): boolean {
     return this.engine === null || (this.engine.saveState !== undefined && this.engine.loadState !== undefined);
+  }
+
+  /** Training samples per epoch. */
+  get trainSize(): number {
+    return this.train.n;
   }
 
   get epochsDone(): number {
@@ -333,8 +338,11 @@ export class Trainer {
     this.options.onCheckpoint?.(this.checkpoint(), why);
   }
 
-  /** Runs from the current position to the last epoch, or until `requestStop()`. */
-  run(): TrainResult {
+  /**
+   * Runs from the current position to the last epoch, or until `requestStop()`. Yields to the event loop after
+   * every sample so a SIGINT handler can run (Node delivers signals only between tasks).
+   */
+  async run(): Promise<TrainResult> {
     const p = this.protocol;
     const every = this.options.checkpointEvery ?? 0;
     const nTrain = this.train.n;
@@ -363,13 +371,14 @@ export class Trainer {
         });
         if (every > 0 && (this.epoch * nTrain + this.next) % every === 0 && this.next < nTrain) {
           this.tally.trainSeconds += (performance.now() - t0) / 1000;
-          t0 = performance.now();
           this.emitCheckpoint('every');
+          t0 = performance.now();
         }
+        await yieldToEventLoop();
       }
       this.tally.trainSeconds += (performance.now() - t0) / 1000;
       const tt = performance.now();
-      const test = this.evaluate();
+      const test = await this.evaluate();
       if (test === null) {
         this.emitCheckpoint('interrupt');
         return { status: 'interrupted', epochs: this.history };
@@ -446,7 +455,7 @@ export class Trainer {
   }
 
   /** Test accuracy with the current weights; null if a stop was requested meanwhile. */
-  evaluate(): TestResult | null {
+  async evaluate(): Promise<TestResult | null> {
     const p = this.protocol;
     if (this.testEmu === null) {
       this.testEmu = new Emulator(this.ir, { seed: this.seed, learning: null });
@@ -470,6 +479,7 @@ export class Trainer {
       }
       if (argmaxCounts(this.counts) === this.test.labels[k]) correct++;
       this.options.onTestSample?.(k + 1, n);
+      await yieldToEventLoop();
     }
     return { n, correct, synapticEvents: totals(emu).syn, energyPj: emu.energyPj() };
   }
@@ -478,6 +488,10 @@ export class Trainer {
   weights(): Int32Array[] {
     return this.emulator.cores.map((rt) => rt.weights.slice());
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export interface TestResult {

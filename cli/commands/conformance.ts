@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { EXIT_DIAGNOSTICS, EXIT_OK, readUserFile, UsageError } from '../io.js';
 import { checkGoldenShape, formatCaseResult, runGoldenCase, type GoldenCase } from '../../emulator/conformance/loihi.js';
+import { checkNsatGoldenShape, formatNsatResult, runNsatGolden, type NsatGolden } from '../../emulator/conformance/nsat.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const conf = program.command('conformance').description('check the emulator against golden data from another emulator');
@@ -40,5 +41,31 @@ export function register(program: Command, ctx: CommandContext): void {
       if (flags.json) ctx.io.out(JSON.stringify(results, null, 2) + '\n');
       else ctx.io.out(`loihi conformance: ${files.length - failed} of ${files.length} cases pass${failed ? `, ${failed} fail` : ""}\n`);
       ctx.exitCode = failed > 0 ? EXIT_DIAGNOSTICS : EXIT_OK;
+    });
+  conf
+    .command('nsat')
+    .description('run an NSAT golden trace (golden/nsat format): both states of every neuron every tick, spikes, weights every tick')
+    .argument('<file>', 'NSAT golden JSON file (e.g. tests/golden/nsat/erbp-tiny.json)')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, flags: { json?: boolean }) => {
+      const text = readUserFile(file);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
+      }
+      const problems = checkNsatGoldenShape(json);
+      if (problems.length > 0) throw new UsageError(`${file}: not an NSAT golden trace: ${problems.join('; ')}`);
+      let r;
+      try {
+        r = runNsatGolden(json as NsatGolden);
+      } catch (e) {
+        ctx.io.out(`FAIL ${file}: malformed golden file (${(e as Error).message})\n`);
+        ctx.exitCode = EXIT_DIAGNOSTICS;
+        return;
+      }
+      ctx.io.out(flags.json ? JSON.stringify({ file, ...r }, null, 2) + '\n' : formatNsatResult(r, file));
+      ctx.exitCode = r.pass ? EXIT_OK : EXIT_DIAGNOSTICS;
     });
 }

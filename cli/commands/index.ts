@@ -3,7 +3,12 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { register as registerRun } from './run.js';
 import { register as registerConformance } from './conformance.js';
+import { register as registerCheck } from './check.js';
+import { register as registerFmt } from './fmt.js';
+import { register as registerDiff } from './diff.js';
+import { register as registerCompile } from './compile.js';
+import { register as registerTrain } from './train.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerConformance];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerRun, registerConformance, registerDiff, registerCompile, registerTrain];

@@ -4,6 +4,7 @@ import type { CommandContext } from '../main.js';
 import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readUserFile, UsageError } from '../io.js';
 import { loadIr } from '../../ir/load.js';
 import { runIr, type RunSummary } from '../../emulator/run.js';
+import { threadCount } from '../../emulator/parallel/parallel-emulator.js';
 
 interface RunFlags {
   steps?: string;
@@ -28,7 +29,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .argument('<file>', 'IR file (.ir.json) produced by the compiler')
     .option('--steps <n>', 'number of time steps (default: the IR\'s steps)')
     .option('--seed <s>', 'PRNG seed, 0..4294967295 (default: the IR\'s seed)')
-    .option('--workers <w>', 'worker threads (results never depend on it; cores currently run in one thread)')
+    .option('--workers <w>', 'threads stepping the cores, main thread included (results never depend on it; default: 1, the reference path)')
     .option('--out <dir>', 'write probes (CSV, probes.json) and manifest.json to this directory')
     .option('--probe <name...>', 'record only these probes (default: all probes in the IR)')
     .option('--json', 'print one JSON summary object')
@@ -52,8 +53,8 @@ export function register(program: Command, ctx: CommandContext): void {
         if (!known.has(p)) throw new UsageError(`--probe ${p}: the IR has no probe named "${p}"${known.size ? ` (probes: ${[...known].join(', ')})` : ''}`);
       }
       const summary = runIr(ir, {
-        steps, seed, probes: flags.probe, outDir: flags.out,
-        settings: { file, steps: steps ?? ir.steps, seed: seed ?? ir.seed, workers_requested: workers ?? 1, workers_used: 1 },
+        steps, seed, probes: flags.probe, outDir: flags.out, workers,
+        settings: { file, steps: steps ?? ir.steps, seed: seed ?? ir.seed, workers_requested: workers ?? 1, workers_used: threadCount(ir, workers ?? 1) },
       });
       if (flags.json) ctx.io.out(JSON.stringify(summaryJson(summary), null, 2) + '\n');
       else ctx.io.out(summaryText(summary));

@@ -190,7 +190,7 @@ export function applyNeuronItems(ctx: CheckContext, t: NeuronTemplate, items: re
           }
         }
         const initial = item.init ? ctx.initializer(item.init, AMPLITUDE, `the initial value of \`${item.name.name}\``) : 0;
-        t.states.push({ name: item.name.name, span: item.name.span, role, tau: null, rest: 0, initial: initial ?? 0, integrates: [] });
+        t.states.push({ name: item.name.name, span: item.name.span, role, tau: null, rest: 0, initial: initial === undefined ? 0 : initial.kind === 'constant' ? initial.value : initial, integrates: [] });
         break;
       }
       case 'input': {
@@ -209,9 +209,8 @@ export function applyNeuronItems(ctx: CheckContext, t: NeuronTemplate, items: re
         const dst = findState(item.target);
         if (!src || !dst) break;
         if (src === dst) ctx.error(CheckCodes.Conflict, `a state cannot integrate itself`, item.span);
-        else if (t.states.indexOf(src) > t.states.indexOf(dst))
-          ctx.error(CheckCodes.Conflict, `\`${dst.name}\` can only integrate states declared before it, but \`${src.name}\` comes after`, item.source.span,
-            'states update in declaration order; declare the integrated state first');
+        else if (src.integrates.length > 0)
+          ctx.error(CheckCodes.Conflict, `\`${src.name}\` itself integrates other states; integration does not chain`, item.source.span);
         else if (!dst.integrates.includes(src.name)) dst.integrates.push(src.name);
         break;
       }

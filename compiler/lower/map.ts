@@ -336,56 +336,45 @@ export function mapNetwork(problem: MappingProblem, target: TargetProfile): Mapp
   }
   if (diags.length) return { diagnostics: diags };
 
-  // Output axons: Σ over a slice's neurons of the distinct destination slices. Splitting a slice further does
-  // not change any neuron's destinations, so refine slices by a greedy pass over per-neuron counts.
-  const sliceOf = pops.map((p) => new Int32Array(p.size).fill(-1));
-  slices.forEach((s, k) => sliceOf[s.pop]!.fill(k, s.start, s.end));
-  const outCount = pops.map((p) => new Int32Array(p.size));
-  const destStamp = new Int32Array(slices.length).fill(-1);
-  let stampId = 0;
-  for (let p = 0; p < pops.length; p++) {
-    if (!pops[p]!.onChip) continue;
-    for (let i = 0; i < pops[p]!.size; i++) {
-      stampId++;
-      let n = 0;
-      for (const { proj, postPop } of outgoing[p]!) {
-        const c = proj.connectivity;
-        const dst = sliceOf[postPop]!;
-        for (let k = c.rowPtr[i]!; k < c.rowPtr[i + 1]!; k++) {
-          const s = dst[c.post[k]!]!;
-          if (s >= 0 && destStamp[s] !== stampId) {
-            destStamp[s] = stampId;
-            n++;
-          }
+  // Output axons: Σ over a slice's neurons of the distinct destination slices. Cutting a slice does not change
+  // its own neurons' destinations, but it adds destinations to neurons projecting into it, so repeat until
+  // no slice needs cutting (slices only get finer, so this ends).
+  const perNeuronLimit =
+    core.output_axons_per_neuron > 0 ? Math.min(core.output_axons_per_neuron, core.output_axons) : core.output_axons;
+  let current = slices;
+  for (;;) {
+    const outCount = outputAxonCounts(pops, outgoing, current);
+    const next: Slice[] = [];
+    for (const s of current) {
+      const counts = outCount[s.pop]!;
+      let start = s.start;
+      let sum = 0;
+      for (let i = s.start; i < s.end; i++) {
+        const c = counts[i]!;
+        if (c > perNeuronLimit) {
+          const pop = pops[s.pop]!;
+          diags.push(
+            limitError(MAP_CODES.outputAxons, pop, problem, target, 'output axons for one neuron', c, perNeuronLimit,
+              core.output_axons_per_neuron > 0
+                ? 'its fan-out reaches too many cores; insert splitter (relay) neurons'
+                : 'its fan-out reaches too many cores; reduce the fan-out'),
+          );
+          return { diagnostics: diags };
         }
+        if (sum + c > core.output_axons) {
+          next.push({ pop: s.pop, start, end: i });
+          start = i;
+          sum = 0;
+        }
+        sum += c;
       }
-      outCount[p]![i] = n;
+      next.push({ pop: s.pop, start, end: s.end });
     }
+    const done = next.length === current.length;
+    current = next;
+    if (done) break;
   }
-  const perNeuronLimit = core.output_axons_per_neuron > 0 ? Math.min(core.output_axons_per_neuron, core.output_axons) : core.output_axons;
-  const final: Slice[] = [];
-  for (const s of slices) {
-    const counts = outCount[s.pop]!;
-    let start = s.start;
-    let sum = 0;
-    for (let i = s.start; i < s.end; i++) {
-      const c = counts[i]!;
-      if (c > perNeuronLimit) {
-        const pop = pops[s.pop]!;
-        diags.push(limitError(MAP_CODES.outputAxons, pop, problem, target, 'output axons for one neuron', c, perNeuronLimit,
-          core.output_axons_per_neuron > 0 ? 'its fan-out reaches too many cores; insert splitter (relay) neurons' : 'its fan-out reaches too many cores; reduce the fan-out'));
-        break;
-      }
-      if (sum + c > core.output_axons) {
-        final.push({ pop: s.pop, start, end: i });
-        start = i;
-        sum = 0;
-      }
-      sum += c;
-    }
-    final.push({ pop: s.pop, start, end: s.end });
-  }
-  if (diags.length) return { diagnostics: diags };
+  const final = current;
 
   const available = totalCores(target);
   if (final.length > available) {
@@ -404,6 +393,39 @@ export function mapNetwork(problem: MappingProblem, target: TargetProfile): Mapp
   }
 
   return { mapping: buildMapping(problem, target, final, incoming, popIndex), diagnostics: [] };
+}
+
+/** Per neuron of every on-chip population: the number of distinct destination slices (output axons). */
+function outputAxonCounts(
+  pops: readonly MappingPopulation[],
+  outgoing: readonly (readonly { proj: MappingProjection; postPop: number }[])[],
+  slices: readonly Slice[],
+): Int32Array[] {
+  const sliceOf = pops.map((p) => new Int32Array(p.size).fill(-1));
+  slices.forEach((s, k) => sliceOf[s.pop]!.fill(k, s.start, s.end));
+  const counts = pops.map((p) => new Int32Array(p.size));
+  const stamp = new Int32Array(slices.length).fill(-1);
+  let id = 0;
+  for (let p = 0; p < pops.length; p++) {
+    if (!pops[p]!.onChip) continue;
+    for (let i = 0; i < pops[p]!.size; i++) {
+      id++;
+      let n = 0;
+      for (const { proj, postPop } of outgoing[p]!) {
+        const c = proj.connectivity;
+        const dst = sliceOf[postPop]!;
+        for (let k = c.rowPtr[i]!; k < c.rowPtr[i + 1]!; k++) {
+          const d = dst[c.post[k]!]!;
+          if (d >= 0 && stamp[d] !== id) {
+            stamp[d] = id;
+            n++;
+          }
+        }
+      }
+      counts[p]![i] = n;
+    }
+  }
+  return counts;
 }
 
 function limitError(
@@ -516,27 +538,8 @@ function buildMapping(
   }
 
   // Output axons per core: Σ over its neurons of distinct destination cores.
-  const outAxons = new Int32Array(slices.length);
-  const stamp = new Int32Array(slices.length).fill(-1);
-  let id = 0;
-  for (let k = 0; k < slices.length; k++) {
-    const s = slices[k]!;
-    const outs = problem.projections.filter((pr) => popIndex.get(pr.pre) === s.pop);
-    for (let i = s.start; i < s.end; i++) {
-      id++;
-      for (const pr of outs) {
-        const dst = sliceOf[popIndex.get(pr.post)!]!;
-        const c = pr.connectivity;
-        for (let q = c.rowPtr[i]!; q < c.rowPtr[i + 1]!; q++) {
-          const d = dst[c.post[q]!]!;
-          if (d >= 0 && stamp[d] !== id) {
-            stamp[d] = id;
-            outAxons[k]!++;
-          }
-        }
-      }
-    }
-  }
+  const outCounts = outputAxonCounts(pops, outgoingOf(problem, popIndex), slices);
+  const outAxons = slices.map((sl) => outCounts[sl.pop]!.subarray(sl.start, sl.end).reduce((a, b) => a + b, 0));
   const withOut = cores.map((c) => ({ ...c, use: { ...c.use, outputAxons: outAxons[c.index]! } }));
   const chipsUsed = slices.length === 0 ? 0 : places[slices.length - 1]!.chip + 1;
   return {
@@ -546,6 +549,12 @@ function buildMapping(
     chipsUsed,
     meanHops: hopWeight ? hopSum / hopWeight : 0,
   };
+}
+
+function outgoingOf(problem: MappingProblem, popIndex: ReadonlyMap<string, number>) {
+  const out: { proj: MappingProjection; postPop: number }[][] = problem.populations.map(() => []);
+  for (const proj of problem.projections) out[popIndex.get(proj.pre)!]!.push({ proj, postPop: popIndex.get(proj.post)! });
+  return out;
 }
 
 function distance(a: CorePlace, b: CorePlace): number {

@@ -28,6 +28,11 @@ export const NEURON_CODES = {
   approximate: 'SNN3406', // represented only approximately (warning)
 } as const;
 
+/** A report in integer units → the same report in model units (one LSB = `unit`). Relative errors are unchanged. */
+export function inModelUnits(r: QuantReport, unit: number): QuantReport {
+  return { ...r, step: r.step * unit, maxAbs: r.maxAbs * unit, maxError: r.maxError * unit, rmsError: r.rmsError * unit };
+}
+
 /** Headroom: the threshold uses at most half of the membrane's positive range. */
 export const STATE_HEADROOM_BITS = 1;
 /** Headroom: the input accumulator holds this many simultaneous largest-|w| spikes (or the whole fan-in). */
@@ -343,7 +348,7 @@ export function lowerNeuron(
         'raise the threshold above the resting potential'));
     } else {
       const q = quantizeThreshold(thFloat / s0, thSpec, info('threshold'));
-      reports.push(q.report);
+      reports.push(inModelUnits(q.report, s0));
       thValue = q.value;
     }
   }
@@ -352,7 +357,7 @@ export function lowerNeuron(
 
   // Bias.
   const biasQ = quantizeBias(effectiveBias(plan, dt) / s0, profile.neuron.bias, info('bias'));
-  if (biasQ.report.maxAbs > 0 || biasQ.report.saturated > 0) reports.push(biasQ.report);
+  if (biasQ.report.maxAbs > 0 || biasQ.report.saturated > 0) reports.push(inModelUnits(biasQ.report, s0));
 
   // Refractory.
   const R = Math.round(n.refractory / dt);

@@ -44,11 +44,20 @@ export function parseText(text: string, file: string): ParseResult {
   const cst = parser.file();
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const seenStarts = new Set<number>();
+  let lastLine = -10;
+  const lineOf = (offset: number): number => {
+    let n = 0;
+    for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+    return n;
+  };
   for (const e of parser.errors) {
     const span = errorSpan(e, file, text);
-    // Recovery can report several errors at one token; the first says it best.
-    if (seenStarts.has(span.start)) continue;
+    // Recovery can report several errors at one token; the first says it best. An error on the line right
+    // after the previous one is almost always a consequence of it (recovery resumed in the wrong place).
+    const line = lineOf(span.start);
+    if (seenStarts.has(span.start) || line - lastLine <= 1) continue;
     seenStarts.add(span.start);
+    lastLine = line;
     diagnostics.push({ code: codeOf[e.name] ?? SyntaxCodes.MismatchedToken, severity: 'error', message: e.message, span });
   }
   const builder = new AstBuilder(file);

@@ -14,7 +14,7 @@
 import { Emulator } from '../emulator.js';
 import { ALWAYS } from '../prng.js';
 import { SopLearningEngine } from '../learning/engine.js';
-import type { SopProgram } from '../learning/program.js';
+import { toIrProgram, type SopProgram } from '../learning/program.js';
 import { IR_FORMAT, type Core, type DendriteIr, type NsatGroup, type SynapseGroup } from '../../ir/types.js';
 
 interface NsatTypeParams {
@@ -199,7 +199,7 @@ export function nsatGoldenToIr(g: NsatGolden): { ir: DendriteIr; rowOfWeightInde
       steps: Int32Array.from(inSpikes, (s) => s[0]), indices: Int32Array.from(inSpikes, (s) => s[1]) }],
     cores: [core],
     routing: { offsets, core: new Int32Array(rAxon.length), axon: Int32Array.from(rAxon) },
-    learning,
+    learning: learning.map(toIrProgram),
     populations: [
       { name: 'inputs', neuronBase: 0, size: nIn, placement: [{ kind: 'source', source: 0 }] },
       ...groups.map((gr, gi) => ({ name: gr.name, neuronBase: gr.neuronBase, size: gr.size, placement: [{ kind: 'group' as const, core: 0, group: gi, offset: 0, count: gr.size }] })),

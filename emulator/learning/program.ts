@@ -13,6 +13,7 @@
  * ```
  */
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type { LearningProgram } from '../../ir/types.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Data types
@@ -334,6 +335,11 @@ export function compare(x: number, op: CompareOp, y: number): boolean {
     case '==': return x === y;
     case '!=': return x !== y;
   }
+}
+
+/** The program as the IR's opaque `LearningProgram` (same object; the IR only fixes `kind`). */
+export function toIrProgram(p: SopProgram): LearningProgram {
+  return p as unknown as LearningProgram;
 }
 
 /** Does `p` look like a sop program (after `validateProgram` passed)? */

@@ -1,0 +1,65 @@
+/**
+ * Source populations → IR sources (host-driven input neurons). Probabilities per step become 32-bit thresholds
+ * (spike iff draw < threshold, draw uniform in 0..2^32−1), so p = threshold / 2^32.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Population } from '../model.js';
+import type { Source } from '../../ir/types.js';
+
+export const SOURCE_CODES = {
+  unsupported: 'SNN3411',
+  approximate: 'SNN3412',
+} as const;
+
+const TWO32 = 2 ** 32;
+
+/** A per-step spike probability as the IR's 32-bit threshold (clamped to 0..2^32). */
+export function probabilityThreshold(p: number): number {
+  return Math.max(0, Math.min(TWO32, Math.round(p * TWO32)));
+}
+
+export interface LoweredSource {
+  readonly source?: Source;
+  /** Facts the host needs (e.g. the threshold of rate_max for data-driven encoders), for the reports. */
+  readonly info: { readonly [k: string]: number | string | boolean };
+  readonly diagnostics: Diagnostic[];
+}
+
+export function lowerSource(pop: Population, neuronBase: number, dt: number): LoweredSource {
+  const s = pop.source!;
+  const ds: Diagnostic[] = [];
+  const base = { name: pop.name, size: pop.size, neuronBase };
+  switch (s.kind) {
+    case 'poisson': {
+      // Data-driven: the host writes rate[k] = x_k · maxThreshold per presented sample; silent until then.
+      const maxThreshold = probabilityThreshold(s.rateMax * dt);
+      if (s.rateMax * dt > 1) {
+        ds.push({ code: SOURCE_CODES.approximate, severity: 'warning', message: `source ${pop.name}: rate_max ${s.rateMax} Hz exceeds one spike per step (dt ${dt} s); it saturates at 1/dt`, span: s.span });
+      }
+      return {
+        source: { ...base, kind: 'poisson', rate: new Float64Array(pop.size), refractory: Math.round(s.refractory / dt) },
+        info: { kind: 'poisson', maxThreshold },
+        diagnostics: ds,
+      };
+    }
+    case 'poisson_fixed': {
+      const th = probabilityThreshold(s.rate * dt);
+      return { source: { ...base, kind: 'poisson', rate: new Float64Array(pop.size).fill(th), refractory: 0 }, info: { kind: 'poisson_fixed', threshold: th }, diagnostics: ds };
+    }
+    case 'labels': {
+      if (s.regular) {
+        ds.push({ code: SOURCE_CODES.approximate, severity: 'warning', message: `source ${pop.name}: regular label spikes are emitted as Poisson spikes of the same rate (the IR's label source is Bernoulli per step)`, span: s.span });
+      }
+      const th = probabilityThreshold(s.rate * dt);
+      return { source: { ...base, kind: 'label', threshold: th, label: -1 }, info: { kind: 'labels', threshold: th, duringTest: s.duringTest }, diagnostics: ds };
+    }
+    case 'spike_file': {
+      ds.push({ code: SOURCE_CODES.approximate, severity: 'warning', message: `source ${pop.name}: spike file ${s.path} is not read at compile time; the IR source starts empty (the host supplies spikes)`, span: s.span });
+      return { source: { ...base, kind: 'spikes', steps: new Int32Array(0), indices: new Int32Array(0) }, info: { kind: 'spike_file', path: s.path }, diagnostics: ds };
+    }
+    case 'escape_noise':
+      ds.push({ code: SOURCE_CODES.unsupported, severity: 'error', message: `source ${pop.name}: escape-noise input neurons have no IR equivalent yet`, span: s.span,
+        hint: 'use a Poisson source (rate encoder) instead' });
+      return { info: {}, diagnostics: ds };
+  }
+}

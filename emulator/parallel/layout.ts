@@ -1,0 +1,158 @@
+/**
+ * Shared-memory layout of a parallel run: the control words (step signal, barrier counters, error flag), the
+ * per-core counter slots, and the data every thread needs to step the cores it owns. All large arrays live in
+ * SharedArrayBuffers, so handing them to a worker shares them instead of copying them.
+ *
+ * Ownership rule (why results cannot depend on the thread count): a core's compartment state, delay ring,
+ * spike buffer and counter slots are written only by the thread that owns the core; every thread reads the
+ * step's spike lists (sources and all cores) and delivers only the routes that end in its own cores.
+ */
+import type { CompartmentGroup, Core, DendriteIr, Routing } from '../../ir/types.js';
+import { newCoreRuntime, newCounters, type CoreRuntime } from '../state.js';
+
+// Control words (Int32Array on a SharedArrayBuffer).
+/** Step sequence number posted by the main thread: workers start step `seq` when it reaches seq. */
+export const CTL_START = 0;
+/** Arrivals at the barrier after the integrate phase (all threads, cumulative). */
+export const CTL_ARRIVE_INTEGRATE = 1;
+/** Arrivals at the end of the route phase (worker threads only, cumulative). */
+export const CTL_ARRIVE_ROUTE = 2;
+/** The step t being computed. */
+export const CTL_STEP = 3;
+/** Number of source spikes of this step in the shared source spike list. */
+export const CTL_SOURCE_COUNT = 4;
+/** 1 = workers must exit. */
+export const CTL_STOP = 5;
+/** Workers that finished initialising. */
+export const CTL_READY = 6;
+/** 1 = a worker failed (its message is on the error port). */
+export const CTL_ERROR = 7;
+export const CTL_WORDS = 8;
+
+/** Counter slots per core, in this order; learning updates and cycles stay on the main thread. */
+export const CNT_SYNAPTIC = 0;
+export const CNT_BLANKED = 1;
+export const CNT_UPDATES = 2;
+export const CNT_SPIKES = 3;
+export const CNT_HOPS = 4;
+export const CNT_SLOTS = 5;
+/** Maximum distinct overflow counter names per core. */
+export const MAX_OVERFLOW_NAMES = 16;
+
+/** Everything a thread needs to integrate and deliver into its own cores (structured-clone safe). */
+export interface ThreadInit {
+  readonly thread: number;
+  readonly threads: number;
+  readonly seed: number;
+  /** Spin iterations before a blocking wait (0 when threads outnumber CPUs). */
+  readonly spin: number;
+  readonly ctrl: Int32Array;
+  readonly owned: readonly number[];
+  readonly neuronCount: number;
+  readonly routing: Routing;
+  /** Mesh position of every core (hops are counted on the sending core). */
+  readonly meshes: readonly { x: number; y: number }[];
+  /** Per core: the IR core (synapse tables shared) and its run-time arrays; only owned cores are read. */
+  readonly cores: readonly SharedCore[];
+  /** Global ids of the step's source spikes (first ctrl[CTL_SOURCE_COUNT] valid). */
+  readonly sourceSpikes: Int32Array;
+  /** Per core: global ids that spiked at this step; the count is in coreSpikeCount[core]. */
+  readonly coreSpikes: readonly Int32Array[];
+  readonly coreSpikeCount: Int32Array;
+  /** Per core CNT_SLOTS counters (Float64, cumulative). */
+  readonly counters: Float64Array;
+  /** Per core: overflow names (slot order) and their cumulative [wrap, saturate] pairs. */
+  readonly overflowNames: readonly (readonly string[])[];
+  readonly overflow: Float64Array;
+}
+
+/** One core's IR and run-time arrays, as passed to threads. */
+export interface SharedCore {
+  readonly ir: Core;
+  readonly ringSlots: number;
+  readonly ports: number;
+  readonly ring: Float64Array;
+  readonly weights: Int32Array;
+  readonly groupOf: Int32Array;
+  /** State arrays per compartment group, by name (shared). */
+  readonly arrays: readonly Record<string, Int32Array>[];
+}
+
+function sharedCopy<T extends Int32Array | Uint8Array | Float64Array>(a: T): T {
+  const C = a.constructor as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+  const out = new C(new SharedArrayBuffer(Math.max(a.length, 1) * C.BYTES_PER_ELEMENT));
+  (out as Int32Array).set(a as unknown as Int32Array);
+  return (a.length === 0 ? out.subarray(0, 0) : out) as T;
+}
+
+export function sharedInt32(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(n, 1) * 4));
+}
+
+/**
+ * Run-time state of one core in shared memory: the emulator's own `newCoreRuntime` layout (so every state
+ * array, its initial values and the ring size stay defined in one place), with each array moved into a
+ * SharedArrayBuffer.
+ */
+export function sharedCoreRuntime(ir: DendriteIr, index: number): CoreRuntime {
+  const rt = newCoreRuntime(ir, index);
+  return {
+    ...rt,
+    ring: sharedCopy(rt.ring),
+    weights: sharedCopy(rt.weights),
+    groups: rt.groups.map((gs) => ({
+      group: gs.group,
+      arrays: Object.fromEntries(Object.entries(gs.arrays).map(([k, v]) => [k, sharedCopy(v)])),
+    })),
+    counters: newCounters(),
+  };
+}
+
+/** The IR core with its synapse table in shared memory (weights: the run-time copy, which learning edits). */
+export function sharedIrCore(core: Core, weights: Int32Array): Core {
+  const s = core.synapses;
+  return {
+    ...core,
+    synapses: {
+      axonOffsets: sharedCopy(s.axonOffsets), axonGroup: sharedCopy(s.axonGroup), targets: sharedCopy(s.targets),
+      weights, delays: sharedCopy(s.delays), ports: sharedCopy(s.ports),
+    },
+  };
+}
+
+export function sharedRouting(r: Routing): Routing {
+  return { offsets: sharedCopy(r.offsets), core: sharedCopy(r.core), axon: sharedCopy(r.axon) };
+}
+
+/** Overflow counter names the kernels of these groups may report (kernels/*.ts). */
+export function overflowNamesOf(groups: readonly CompartmentGroup[]): string[] {
+  const names: string[] = [];
+  const add = (n: string) => { if (!names.includes(n)) names.push(n); };
+  for (const g of groups) {
+    if (g.model === 'loihi') ['q', 'u', 'u2', 'v'].forEach(add);
+    else if (g.model === 'cuba') {
+      ['in', 'i', 'v'].forEach(add);
+      if (g.dendrite) add(g.dendrite.name);
+    } else ['acc', 'x'].forEach(add);
+  }
+  return names.slice(0, MAX_OVERFLOW_NAMES);
+}
+
+/**
+ * Assigns cores to threads, balancing an estimate of per-step work (compartments plus synapse rows / 8);
+ * thread 0 is the main thread. Any assignment gives the same results; this one only evens out the load.
+ */
+export function assignCores(ir: DendriteIr, threads: number): number[][] {
+  const cost = ir.cores.map((c, i) => [c.compartmentCount + c.synapses.targets.length / 8, i] as const);
+  const order = [...cost].sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const load = new Float64Array(threads);
+  const owned: number[][] = Array.from({ length: threads }, () => []);
+  for (const [w, i] of order) {
+    let best = 0;
+    for (let k = 1; k < threads; k++) if (load[k]! < load[best]!) best = k;
+    owned[best]!.push(i);
+    load[best]! += w;
+  }
+  for (const o of owned) o.sort((a, b) => a - b);
+  return owned;
+}

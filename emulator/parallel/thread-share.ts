@@ -1,0 +1,230 @@
+/**
+ * The work of one thread in a parallel run: phase 2 (integrate and fire) for the cores it owns, and phase 3
+ * (route) as a pull: it reads every spike of the step (sources and all cores) and delivers only the routes that
+ * end in its own cores. The arithmetic is the single-thread emulator's (same kernels, same ring indexing, same
+ * blank-out key), and a ring slot holds an exact integer sum, so the order of delivery cannot matter.
+ * Used by the main thread (thread 0) and by every worker (worker.ts).
+ */
+import { stepLoihiGroup } from '../kernels/loihi.js';
+import { stepCubaGroup } from '../kernels/cuba.js';
+import { stepNsatGroup } from '../kernels/nsat.js';
+import { ALWAYS, draw, STREAM_BLANKOUT } from '../prng.js';
+import { newCounters, type CoreCounters, type GroupState } from '../state.js';
+import {
+  CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_ERROR, MAX_OVERFLOW_NAMES,
+  type SharedCore, type ThreadInit,
+} from './layout.js';
+
+/** Per owned core: the views and constants the hot loops need. */
+interface OwnedCore {
+  readonly index: number;
+  readonly sc: SharedCore;
+  readonly groups: GroupState[];
+  readonly counters: CoreCounters;
+  readonly local: Int32Array;
+  /** Per synapse group: 2^weightShift and the blank-out threshold. */
+  readonly scale: Float64Array;
+  readonly threshold: Float64Array;
+  /** True when no synapse of the core has a delay and every compartment has one port (dense fast path). */
+  readonly simple: boolean;
+}
+
+export class ThreadShare {
+  private readonly owned: OwnedCore[];
+  /** Routes of every neuron restricted to owned cores (CSR): position in `owned` and axon. */
+  private readonly rOffsets: Int32Array;
+  private readonly rOwned: Int32Array;
+  private readonly rAxon: Int32Array;
+  /** Σ of mesh hops over all routes of each neuron (counted on its own core when it spikes). */
+  private readonly hopsOf: Float64Array;
+
+  constructor(private readonly init: ThreadInit) {
+    const { cores, routing, meshes, neuronCount } = init;
+    this.owned = init.owned.map((c) => {
+      const sc = cores[c]!;
+      const groups: GroupState[] = sc.ir.groups.map((group, gi) => ({ group, arrays: sc.arrays[gi]! }));
+      const sgs = sc.ir.synapseGroups;
+      let maxDelay = 0;
+      const d = sc.ir.synapses.delays;
+      for (let r = 0; r < d.length; r++) if (d[r]! > maxDelay) maxDelay = d[r]!;
+      return {
+        index: c, sc, groups, counters: newCounters(), local: new Int32Array(sc.ir.compartmentCount),
+        scale: Float64Array.from(sgs, (g) => 2 ** g.weightShift), threshold: Float64Array.from(sgs, (g) => g.transmitThreshold),
+        simple: maxDelay === 0 && sc.ports === 1,
+      };
+    });
+    const slot = new Int32Array(cores.length).fill(-1);
+    this.owned.forEach((o, k) => (slot[o.index] = k));
+    const { offsets, core: rc, axon: ra } = routing;
+    this.rOffsets = new Int32Array(neuronCount + 1);
+    let m = 0;
+    for (let n = 0; n < neuronCount; n++) {
+      for (let k = offsets[n]!; k < offsets[n + 1]!; k++) if (slot[rc[k]!]! >= 0) m++;
+      this.rOffsets[n + 1] = m;
+    }
+    this.rOwned = new Int32Array(m);
+    this.rAxon = new Int32Array(m);
+    m = 0;
+    for (let n = 0; n < neuronCount; n++) {
+      for (let k = offsets[n]!; k < offsets[n + 1]!; k++) {
+        const s = slot[rc[k]!]!;
+        if (s < 0) continue;
+        this.rOwned[m] = s;
+        this.rAxon[m++] = ra[k]!;
+      }
+    }
+    // Hops only for neurons of owned cores (the sending core counts them).
+    this.hopsOf = new Float64Array(neuronCount);
+    for (const o of this.owned) {
+      const from = meshes[o.index]!;
+      for (const g of o.sc.ir.groups) {
+        for (let id = g.neuronBase; id < g.neuronBase + g.size; id++) {
+          let h = 0;
+          for (let k = offsets[id]!; k < offsets[id + 1]!; k++) {
+            const to = meshes[rc[k]!]!;
+            h += Math.abs(from.x - to.x) + Math.abs(from.y - to.y);
+          }
+          this.hopsOf[id] = h;
+        }
+      }
+    }
+  }
+
+  /** Phase 2 for the owned cores: kernels, then the core's spikes as global ids, then publish counters. */
+  integrate(t: number): void {
+    const { coreSpikes, coreSpikeCount, counters: shared } = this.init;
+    for (const o of this.owned) {
+      const sc = o.sc;
+      const n = sc.ir.compartmentCount;
+      const slotBase = (t % sc.ringSlots) * sc.ports * n;
+      const local = o.local;
+      const ctr = o.counters;
+      let count = 0;
+      for (const gs of o.groups) {
+        switch (gs.group.model) {
+          case 'loihi':
+            count = stepLoihiGroup(gs, sc.ring, slotBase, ctr, local, count);
+            break;
+          case 'cuba':
+            count = stepCubaGroup(gs, sc.ring, slotBase, n, ctr, local, count);
+            break;
+          case 'nsat':
+            count = stepNsatGroup(gs, sc.ring, slotBase, n, ctr, local, count);
+            break;
+        }
+      }
+      ctr.spikes += count;
+      const out = coreSpikes[o.index]!;
+      const groups = sc.ir.groups;
+      const groupOf = sc.groupOf;
+      let hops = 0;
+      for (let k = 0; k < count; k++) {
+        const c = local[k]!;
+        const g = groups[groupOf[c]!]!;
+        const id = g.neuronBase + c - g.first;
+        out[k] = id;
+        hops += this.hopsOf[id]!;
+      }
+      ctr.hops += hops;
+      coreSpikeCount[o.index] = count;
+      const base = o.index * CNT_SLOTS;
+      shared[base + CNT_UPDATES] = ctr.compartmentUpdates;
+      shared[base + CNT_SPIKES] = ctr.spikes;
+      shared[base + CNT_HOPS] = ctr.hops;
+      this.publishOverflow(o);
+    }
+  }
+
+  private publishOverflow(o: OwnedCore): void {
+    const names = this.init.overflowNames[o.index]!;
+    const ov = this.init.overflow;
+    const base = o.index * MAX_OVERFLOW_NAMES * 2;
+    for (const [name, c] of Object.entries(o.counters.overflow)) {
+      const k = names.indexOf(name);
+      if (k < 0) throw new Error(`parallel emulator: overflow counter "${name}" of core ${o.index} has no shared slot`);
+      ov[base + 2 * k] = c.wrap;
+      ov[base + 2 * k + 1] = c.saturate;
+    }
+  }
+
+  /** Phase 3 into the owned cores: every spike of step t, its routes into owned cores, that axon's rows. */
+  route(t: number, sourceCount: number): void {
+    const { sourceSpikes, coreSpikes, coreSpikeCount } = this.init;
+    this.deliverList(t, sourceSpikes, sourceCount);
+    for (let c = 0; c < coreSpikes.length; c++) {
+      const n = coreSpikeCount[c]!;
+      if (n > 0) this.deliverList(t, coreSpikes[c]!, n);
+    }
+    const shared = this.init.counters;
+    for (const o of this.owned) {
+      const base = o.index * CNT_SLOTS;
+      shared[base + CNT_SYNAPTIC] = o.counters.synapticEvents;
+      shared[base + CNT_BLANKED] = o.counters.blankedOut;
+    }
+  }
+
+  private deliverList(t: number, ids: Int32Array, count: number): void {
+    const { rOffsets, rOwned, rAxon, owned } = this;
+    const seed = this.init.seed;
+    for (let s = 0; s < count; s++) {
+      const id = ids[s]!;
+      for (let k = rOffsets[id]!; k < rOffsets[id + 1]!; k++) {
+        const o = owned[rOwned[k]!]!;
+        const a = rAxon[k]!;
+        const sc = o.sc;
+        const syn = sc.ir.synapses;
+        const gi = syn.axonGroup[a]!;
+        const thr = o.threshold[gi]!;
+        const scale = o.scale[gi]!;
+        const { targets, axonOffsets } = syn;
+        const w = sc.weights;
+        const ring = sc.ring;
+        const r0 = axonOffsets[a]!;
+        const r1 = axonOffsets[a + 1]!;
+        if (thr >= ALWAYS && o.simple) {
+          // Dense fast path: no blank-out draw, one port, no delays → one ring slot for the whole row.
+          const base = ((t + 1) % sc.ringSlots) * sc.ir.compartmentCount;
+          for (let r = r0; r < r1; r++) ring[base + targets[r]!] += w[r]! * scale;
+          o.counters.synapticEvents += r1 - r0;
+          continue;
+        }
+        const { delays, ports } = syn;
+        const n = sc.ir.compartmentCount;
+        const P = sc.ports;
+        const R = sc.ringSlots;
+        const c = o.index;
+        let sent = 0;
+        let dropped = 0;
+        for (let r = r0; r < r1; r++) {
+          if (thr < ALWAYS && !(thr > 0 && draw(seed, t, c, r, STREAM_BLANKOUT) < thr)) {
+            dropped++;
+            continue;
+          }
+          const slot = (t + 1 + delays[r]!) % R;
+          ring[(slot * P + ports[r]!) * n + targets[r]!] += w[r]! * scale;
+          sent++;
+        }
+        o.counters.synapticEvents += sent;
+        o.counters.blankedOut += dropped;
+      }
+    }
+  }
+}
+
+/** Waits until ctrl[idx] ≥ target: spins `spin` loads, then sleeps in Atomics.wait; throws if a worker failed. */
+export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin: number, onError: () => never): void {
+  for (let i = 0; i < spin; i++) if (Atomics.load(ctrl, idx) >= target) return;
+  for (;;) {
+    const v = Atomics.load(ctrl, idx);
+    if (v >= target) return;
+    if (Atomics.load(ctrl, CTL_ERROR) !== 0) onError();
+    Atomics.wait(ctrl, idx, v, 200);
+  }
+}
+
+/** Adds one arrival to a barrier counter and wakes its waiters. */
+export function arrive(ctrl: Int32Array, idx: number): void {
+  Atomics.add(ctrl, idx, 1);
+  Atomics.notify(ctrl, idx);
+}
+

@@ -1,0 +1,151 @@
+/**
+ * Parallel emulator (emulator/parallel/): the same run on 1, 2 and 4 threads gives the same spikes, digest,
+ * counters and final state as the single-thread reference Emulator. Worker threads load the compiled
+ * dist/emulator/parallel/worker.js (`npm test` builds it in `pretest`).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Emulator } from '../../emulator/emulator.js';
+import { ParallelEmulator, threadCount } from '../../emulator/parallel/parallel-emulator.js';
+import { assignCores } from '../../emulator/parallel/layout.js';
+import { runIr } from '../../emulator/run.js';
+import { randomIr } from '../emulator/random-ir.js';
+import type { DendriteIr } from '../../ir/types.js';
+import type { CoreRuntime } from '../../emulator/state.js';
+
+const models = ['loihi', 'cuba', 'nsat'] as const;
+
+/** Every state array and weight of every core, as plain numbers (for deep equality). */
+function snapshot(cores: readonly CoreRuntime[]): number[][] {
+  const out: number[][] = [];
+  for (const rt of cores) {
+    for (const gs of rt.groups) for (const k of Object.keys(gs.arrays).sort()) out.push(Array.from(gs.arrays[k]!));
+    out.push(Array.from(rt.weights));
+    out.push(Array.from(rt.ring));
+  }
+  return out;
+}
+
+/** A random IR with at least 3 cores (so 2 and 4 threads really split the cores), with blank-out and Poisson. */
+function multiCoreIr(seed: number, steps: number): DendriteIr {
+  return multiCoreIrOf(seed, steps, models);
+}
+
+function multiCoreIrOf(seed: number, steps: number, ms: readonly ('loihi' | 'cuba' | 'nsat')[]): DendriteIr {
+  for (let s = seed; ; s += 7919) {
+    const ir = randomIr(s, { models: ms, steps, random: true });
+    if (ir.cores.length >= 3) return ir;
+  }
+}
+
+describe('parallel emulator: identical results for any number of threads', () => {
+  it('steps, spikes, state, counters and cycles equal the single-thread emulator for 1, 2 and 4 threads', () => {
+    let spikes = 0;
+    let random = 0;
+    fc.assert(
+      fc.property(fc.nat(1_000_000), (seed) => {
+        const ir = multiCoreIr(seed, 60);
+        if (ir.sources.some((s) => s.kind === 'poisson') || ir.cores.some((c) => c.synapseGroups.some((g) => g.transmitThreshold < 2 ** 32))) random++;
+        const ref = new Emulator(ir, { seed: 5 });
+        const par = [1, 2, 4].map((w) => new ParallelEmulator(ir, { seed: 5, workers: w }));
+        try {
+          expect(par.map((p) => p.threads)).toEqual([1, 2, Math.min(4, ir.cores.length)]);
+          for (let t = 1; t <= ir.steps; t++) {
+            ref.step();
+            const want = Array.from(ref.spikes.subarray(0, ref.spikeCount));
+            spikes += want.length;
+            for (const p of par) {
+              p.step();
+              expect(Array.from(p.spikes.subarray(0, p.spikeCount)), `t=${t} threads=${p.threads}`).toEqual(want);
+            }
+          }
+          const state = snapshot(ref.cores);
+          const counters = ref.cores.map((c) => c.counters);
+          for (const p of par) {
+            expect(snapshot(p.cores), `state, threads=${p.threads}`).toEqual(state);
+            expect(p.cores.map((c) => c.counters), `counters, threads=${p.threads}`).toEqual(counters);
+            expect(p.totalCycles).toBe(ref.totalCycles);
+            expect(p.sourceSpikes).toBe(ref.sourceSpikes);
+          }
+        } finally {
+          for (const p of par) p.close();
+        }
+      }),
+      { numRuns: 8 },
+    );
+    expect(spikes).toBeGreaterThan(100); // the comparison has teeth
+    expect(random).toBeGreaterThan(0); // blank-out / Poisson draws were exercised
+  });
+
+  it('runIr: same digest, counters and population spikes for workers 1, 2, 4 and the reference', () => {
+    for (const seed of [3, 11, 29]) {
+      const ir = multiCoreIr(seed, 120);
+      const ref = runIr(ir, { seed: 9 });
+      for (const workers of [1, 2, 4]) {
+        const s = runIr(ir, { seed: 9, workers });
+        expect(s.spike_digest).toBe(ref.spike_digest);
+        expect(s.counters).toEqual(ref.counters);
+        expect(s.per_core).toEqual(ref.per_core);
+        expect(s.population_spikes).toEqual(ref.population_spikes);
+        expect(s.cycles).toBe(ref.cycles);
+      }
+    }
+  });
+
+  it('dense fast path (no delays, no blank-out, one port) gives the reference digest too', () => {
+    let events = 0;
+    for (const seed of [2, 13, 17, 23]) {
+      const base = multiCoreIrOf(seed, 100, ['loihi']);
+      const ir: DendriteIr = {
+        ...base,
+        cores: base.cores.map((c) => ({
+          ...c, synapses: { ...c.synapses, delays: new Uint8Array(c.synapses.delays.length) },
+          synapseGroups: c.synapseGroups.map((g) => ({ ...g, transmitThreshold: 2 ** 32 })),
+        })),
+      };
+      const ref = runIr(ir, { seed: 4 });
+      events += ref.counters.synaptic_events;
+      for (const workers of [1, 2]) {
+        const s = runIr(ir, { seed: 4, workers });
+        expect(s.spike_digest).toBe(ref.spike_digest);
+        expect(s.counters).toEqual(ref.counters);
+      }
+    }
+    expect(events).toBeGreaterThan(0);
+  });
+
+  it('host writes to shared state before a step are seen by the worker threads', () => {
+    const ir = multiCoreIr(41, 30);
+    const a = new Emulator(ir, { seed: 1 });
+    const b = new ParallelEmulator(ir, { seed: 1, workers: 3 });
+    try {
+      for (const emu of [a, b]) {
+        for (const rt of emu.cores) for (const gs of rt.groups) if (gs.arrays.v) gs.arrays.v.fill(7);
+      }
+      for (let t = 0; t < ir.steps; t++) {
+        a.step();
+        b.step();
+      }
+      expect(snapshot(b.cores)).toEqual(snapshot(a.cores));
+    } finally {
+      b.close();
+    }
+  });
+
+  it('thread count and core assignment', () => {
+    const ir = multiCoreIr(5, 10);
+    expect(threadCount(ir, 64)).toBe(ir.cores.length);
+    expect(threadCount(ir, 1)).toBe(1);
+    const owned = assignCores(ir, 2);
+    expect(owned.flat().sort((x, y) => x - y)).toEqual(ir.cores.map((_, i) => i)); // every core exactly once
+    expect(owned.every((o) => o.length > 0)).toBe(true);
+  });
+
+  it('step() after close() is an error, not a hang', () => {
+    const ir = multiCoreIr(8, 10);
+    const p = new ParallelEmulator(ir, { workers: 2 });
+    p.step();
+    p.close();
+    expect(() => p.step()).toThrow(/after close/);
+  });
+});
