@@ -11,7 +11,8 @@ import { Emulator } from '../emulator/emulator.js';
 import { FloatSimulator } from '../reference/float-sim.js';
 import { FloatRecorder } from '../reference/recorder.js';
 import { comparePopulation, type PopulationComparison, type StateScale } from './compare.js';
-import { EmulatorTap, stateScalesFromReports } from './emulator-trace.js';
+import { EmulatorTap, restOffset, stateScalesFromReports } from './emulator-trace.js';
+import { createLearningEngine } from '../emulator/learning/engine.js';
 
 export interface DiffOptions {
   readonly steps: number;
@@ -21,7 +22,12 @@ export interface DiffOptions {
   readonly tauSteps?: number;
   /** Integer → model scales keyed `population.state` (default: read from `ir.reports`). */
   readonly scales?: ReadonlyMap<string, StateScale>;
-  /** Run learning rules on the float side (default true). The emulator side runs without a learning engine. */
+  /**
+   * Drive data-driven Poisson sources (silent in a compiled IR until the host sets rates) at this fraction of
+   * their rate_max on both sides, using the threshold the lowering reports (`ir.reports.sources[name].maxThreshold`).
+   */
+  readonly inputLevel?: number;
+  /** Run the learning rules on both sides (default true): the IR's microcode on the emulator, float rules on the reference. */
   readonly learning?: boolean;
 }
 
@@ -60,15 +66,47 @@ export function copySources(ir: DendriteIr, sim: FloatSimulator): void {
   }
 }
 
+/**
+ * Sets data-driven Poisson sources to `level`·maxThreshold on both sides; returns the names of data-driven
+ * sources left silent (no level given).
+ */
+function driveDataSources(ir: DendriteIr, emu: Emulator, sim: FloatSimulator, level: number | undefined): string[] {
+  const info = ir.reports['sources'];
+  const silent: string[] = [];
+  if (info === null || typeof info !== 'object' || Array.isArray(info)) return silent;
+  for (const s of ir.sources) {
+    const e = info[s.name];
+    if (s.kind !== 'poisson' || e === null || typeof e !== 'object' || Array.isArray(e) || e.kind !== 'poisson') continue;
+    const max = e.maxThreshold;
+    if (typeof max !== 'number') continue;
+    if (level === undefined || level <= 0) {
+      if (s.rate.every((x) => x === 0)) silent.push(s.name);
+      continue;
+    }
+    const rates = new Float64Array(s.size).fill(Math.min(2 ** 32, Math.round(Math.min(1, level) * max)));
+    emu.setSourceRates(s.name, rates);
+    sim.setSourceThresholds(s.name, rates);
+  }
+  return silent;
+}
+
 export function diffNetwork(network: Network, ir: DendriteIr, options: DiffOptions): DiffResult {
   const steps = options.steps;
   const seed = (options.seed ?? ir.seed) >>> 0;
   const tau = options.tauSteps ?? 10;
   const notes: string[] = [];
-  const emu = new Emulator(ir, { seed });
+  let engine = null;
+  if (options.learning !== false && ir.learning.length > 0) {
+    const made = createLearningEngine(ir);
+    if (made.engine) engine = made.engine;
+    else notes.push(`the IR's learning programs are invalid (${made.diagnostics[0]?.message ?? 'unknown'}); the emulator side runs without learning`);
+  }
+  const emu = new Emulator(ir, { seed, learning: engine });
   const tap = new EmulatorTap(ir, emu);
   const sim = new FloatSimulator(network, { seed, sourceOrder: ir.sources.map((s) => s.name), learning: options.learning });
   copySources(ir, sim);
+  const silent = driveDataSources(ir, emu, sim, options.inputLevel);
+  if (silent.length > 0) notes.push(`data-driven sources ${silent.join(', ')} are silent; drive them with --input-level x (x·rate_max)`);
   const rec = new FloatRecorder(sim);
   const scales = options.scales ?? stateScalesFromReports(ir.reports);
 
@@ -79,7 +117,9 @@ export function diffNetwork(network: Network, ir: DendriteIr, options: DiffOptio
     if (!m) continue;
     for (const sv of m.states) {
       const key = `${p.name}.${sv.name}`;
-      const scale = scales.get(key);
+      const found = scales.get(key);
+      // Offsets the report does not carry follow the lowering's documented rest-offset rule.
+      const scale = found && found.offset === undefined ? { scale: found.scale, offset: restOffset(m, sv.name) } : found;
       if (!scale) {
         missingScale.push(key);
         continue;
@@ -94,9 +134,6 @@ export function diffNetwork(network: Network, ir: DendriteIr, options: DiffOptio
   }
   if (network.projections.some((p) => p.pTransmit < 1)) {
     notes.push('blank-out synapses draw different random numbers on the two sides; compare with p_transmit = 1 for identical input');
-  }
-  if (network.rules.length > 0 && options.learning !== false) {
-    notes.push('the float side runs the learning rules; the emulator side runs without a learning engine');
   }
 
   for (let s = 0; s < steps; s++) {

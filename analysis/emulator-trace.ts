@@ -4,7 +4,7 @@
  * scales that turn integer states back into model units.
  */
 import type { CompartmentGroup, DendriteIr, Json } from '../ir/types.js';
-import type { StateRole } from '../compiler/model.js';
+import type { NeuronModel, StateRole } from '../compiler/model.js';
 import { Emulator } from '../emulator/emulator.js';
 import { SpikeTrainBuilder, type SpikeTrains } from './spike-trains.js';
 import type { StateScale } from './compare.js';
@@ -109,20 +109,38 @@ function asScale(v: Json | undefined): StateScale | undefined {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
     const s = v.scale;
     const o = v.offset;
-    if (typeof s === 'number' && Number.isFinite(s)) return { scale: s, offset: typeof o === 'number' ? o : 0 };
+    if (typeof s === 'number' && Number.isFinite(s)) return typeof o === 'number' ? { scale: s, offset: o } : { scale: s };
   }
   return undefined;
 }
 
 /**
- * Per-state scales from the IR's reports, keyed `population.state`. Accepted shapes (under `state_scales`,
- * `stateScales` or `scales`): `{ "pop.state": scale | {scale, offset} }` or `{ pop: { state: scale | {scale,
- * offset} } }`; x_model = int·scale + offset. Missing → empty map (the comparison then reports no state RMSE).
+ * Per-state scales from the IR's reports, keyed `population.state`; x_model = int·scale + offset.
+ * Accepted shapes:
+ * - the lowering's `scales: [{ population, unit: { state: lsb }, offset?: { state: x } }]` (compiler/lower/lower.ts);
+ * - under `state_scales`, `stateScales` or `scales`: `{ "pop.state": scale | {scale, offset} }` or
+ *   `{ pop: { state: scale | {scale, offset} } }`.
+ * An offset missing from the report is left undefined (the caller may derive it, see `restOffset`).
+ * Missing everything → empty map (the comparison then reports no state RMSE).
  */
 export function stateScalesFromReports(reports: DendriteIr['reports']): Map<string, StateScale> {
   const out = new Map<string, StateScale>();
   const raw = reports['state_scales'] ?? reports['stateScales'] ?? reports['scales'];
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  if (Array.isArray(raw)) {
+    for (const e of raw) {
+      if (e === null || typeof e !== 'object' || Array.isArray(e) || typeof e.population !== 'string') continue;
+      const unit = e.unit;
+      const offset = e.offset;
+      if (unit === null || typeof unit !== 'object' || Array.isArray(unit)) continue;
+      for (const [state, lsb] of Object.entries(unit)) {
+        if (typeof lsb !== 'number' || !Number.isFinite(lsb)) continue;
+        const off = offset !== null && typeof offset === 'object' && !Array.isArray(offset) ? offset[state] : undefined;
+        out.set(`${e.population}.${state}`, typeof off === 'number' ? { scale: lsb, offset: off } : { scale: lsb });
+      }
+    }
+    return out;
+  }
+  if (raw === null || typeof raw !== 'object') return out;
   for (const [k, v] of Object.entries(raw)) {
     const direct = asScale(v);
     if (direct) {
@@ -137,4 +155,15 @@ export function stateScalesFromReports(reports: DendriteIr['reports']): Map<stri
     }
   }
   return out;
+}
+
+/**
+ * The offset the lowering subtracts from a model state (docs/lowering.md, compiler/lower/neurons.ts): the chip
+ * holds x − rest_x, except a membrane with a subtractive reset and a non-zero rest, which keeps offset 0.
+ */
+export function restOffset(m: NeuronModel, state: string): number {
+  const sv = m.states.find((s) => s.name === state);
+  if (!sv) return 0;
+  if (state === m.membrane && m.reset.kind === 'subtract' && sv.rest !== 0) return 0;
+  return sv.rest;
 }

@@ -370,7 +370,12 @@ export class Mlp {
     // ε_0 = (x̂ − x) ⊙ σ'(a_x)
     const e0 = this.eps[0]!;
     const xh = g[0]!;
-    for (let i = 0; i < n[0]!; i++) e0[i] = (xh[i]! - x[i]!) * xh[i]! * (1 - xh[i]!);
+    for (let i = 0; i < n[0]!; i++) {
+      const ev = (xh[i]! - x[i]!) * xh[i]! * (1 - xh[i]!);
+      // saturated background pixels give vanishing errors; flushing them to 0 avoids subnormal (very slow)
+      // arithmetic and lets the loops below skip them
+      e0[i] = Math.abs(ev) < 1e-12 ? 0 : ev;
+    }
     for (let l = 1; l <= L; l++) {
       const ein = this.eps[l - 1]!;
       const nin = n[l - 1]!;

@@ -5,6 +5,7 @@
  * `cores[3].synapses.weights[17]`, with the allowed range. Never throws on bad input.
  */
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import { validateProgram } from '../emulator/learning/program.js';
 import {
   IR_FORMAT,
   portCount,
@@ -374,6 +375,9 @@ function jsonValue(c: Checker, v: unknown, f: string): Json {
 }
 
 function readLearning(c: Checker, v: unknown, f: string): LearningProgram {
+  // The learning engine owns the microcode format; it validates every field of a program.
+  const ds = validateProgram(v, f, c.file);
+  for (const d of ds) c.ds.push(d);
   const o = c.obj(v, f) ?? {};
   return { ...o, kind: c.str(o, 'kind', f) };
 }

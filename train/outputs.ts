@@ -22,7 +22,7 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
 const METRIC_COLUMNS: readonly (keyof EpochMetrics)[] = [
   'epoch', 'train_accuracy', 'test_accuracy', 'train_samples', 'test_samples', 'train_steps', 'synaptic_events',
   'learning_updates', 'spikes', 'energy_pj', 'energy_pj_per_sample', 'test_synaptic_events', 'test_energy_pj_per_sample',
-  'train_seconds', 'test_seconds', 'samples_per_s', 'ms_per_sample',
+  'train_seconds', 'test_seconds', 'samples_per_s', 'ms_per_sample', 'train_cpu_seconds',
 ];
 
 export function metricsCsv(ms: readonly EpochMetrics[]): string {

@@ -6,12 +6,11 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, UsageError } from '../io.js';
-import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import type { Network } from '../../compiler/model.js';
-import type { DendriteIr } from '../../ir/types.js';
+import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { diffNetwork, renderDiff } from '../../analysis/diff.js';
 import { parseIntFlag } from './run.js';
 import { checkFile } from '../../compiler/frontend.js';
+import { compileFile } from '../../compiler/compile.js';
 
 interface DiffFlags {
   target?: string;
@@ -19,31 +18,8 @@ interface DiffFlags {
   steps?: string;
   seed?: string;
   tau?: string;
+  inputLevel?: string;
   json?: boolean;
-}
-
-/** What this command needs from the lowering (compiler/compile.ts). */
-interface CompileResult {
-  readonly ir?: DendriteIr;
-  readonly network?: Network;
-  readonly diagnostics: readonly Diagnostic[];
-  readonly sources: Map<string, string>;
-}
-interface CompilerApi {
-  compileFile(path: string, options: { target?: string; sets?: readonly string[] }): CompileResult;
-}
-
-/**
- * Loads the compiler lazily, so this verb builds and registers even while the lowering is being written
- * (the module path is a variable on purpose; TypeScript does not resolve it).
- */
-async function loadModule<T>(path: string): Promise<T | undefined> {
-  try {
-    return (await import(path)) as T;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw e;
-  }
 }
 
 const DEFAULT_STEPS = 1000;
@@ -58,16 +34,19 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--steps <n>', `number of time steps (default: ${DEFAULT_STEPS})`)
     .option('--seed <s>', 'PRNG seed for both simulators, 0..4294967295 (default: the network\'s seed)')
     .option('--tau <steps>', 'van Rossum time constant in steps (default: 10)')
+    .option('--input-level <x>', 'drive data-driven Poisson sources at x·rate_max, 0..1 (default: silent, as compiled)')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, flags: DiffFlags) => {
+    .action((file: string, flags: DiffFlags) => {
       const steps = parseIntFlag(flags.steps, '--steps', 10_000_000) ?? DEFAULT_STEPS;
       const seed = parseIntFlag(flags.seed, '--seed', 2 ** 32 - 1);
       const tau = parseIntFlag(flags.tau, '--tau', 1_000_000);
       if (tau === 0) throw new UsageError('--tau must be at least 1 step');
+      const inputLevel = flags.inputLevel === undefined ? undefined : Number(flags.inputLevel);
+      if (inputLevel !== undefined && !(inputLevel >= 0 && inputLevel <= 1)) {
+        throw new UsageError(`--input-level must be a number in 0..1, got "${flags.inputLevel}"`);
+      }
       if (!file.endsWith('.snn')) throw new UsageError(`${file}: diff needs the network source (.snn), not a compiled IR`);
-      const compiler = await loadModule<CompilerApi>('../../compiler/compile.js');
-      if (!compiler) throw new UsageError('diff needs the compiler (compiler/compile.ts), which is not built yet');
-      const compiled = compiler.compileFile(file, { target: flags.target, sets: flags.set ?? [] });
+      const compiled = compileFile(file, { target: flags.target, sets: flags.set ?? [] });
       if (compiled.ir === undefined || hasErrors(compiled.diagnostics)) {
         printDiagnostics(ctx.io, compiled.diagnostics, compiled.sources);
         ctx.exitCode = EXIT_DIAGNOSTICS;
@@ -84,7 +63,7 @@ export function register(program: Command, ctx: CommandContext): void {
         }
         network = checked.network;
       }
-      const result = diffNetwork(network, compiled.ir, { steps, seed, tauSteps: tau });
+      const result = diffNetwork(network, compiled.ir, { steps, seed, tauSteps: tau, inputLevel });
       if (flags.json) ctx.io.out(JSON.stringify(result, null, 2) + '\n');
       else ctx.io.out(renderDiff(result));
       ctx.exitCode = EXIT_OK;

@@ -8,7 +8,8 @@ import { register as registerFmt } from './fmt.js';
 import { register as registerDiff } from './diff.js';
 import { register as registerCompile } from './compile.js';
 import { register as registerTrain } from './train.js';
+import { register as registerSweep } from './sweep.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerRun, registerConformance, registerDiff, registerCompile, registerTrain];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerRun, registerConformance, registerDiff, registerCompile, registerTrain, registerSweep];

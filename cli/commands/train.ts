@@ -10,8 +10,7 @@ import type { Io } from '../io.js';
 import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readUserFile, UsageError } from '../io.js';
 import { parseIntFlag } from './run.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { checkFile } from '../../compiler/frontend.js';
-import type { Network } from '../../compiler/model.js';
+import { compileFile } from '../../compiler/compile.js';
 import { toolVersion } from '../../compiler/paths.js';
 import { resolveDataSpec } from '../../data/registry.js';
 import { loadIr } from '../../ir/load.js';
@@ -33,7 +32,6 @@ export const EXIT_INTERRUPTED = 130;
 export const TRAIN_CODES = {
   setup: 'SNN4601', // protocol / IR / data do not fit together
   checkpoint: 'SNN4602', // unreadable or mismatched checkpoint
-  compiler: 'SNN4603', // the compiler back end is unavailable
 } as const;
 
 interface TrainFlags {
@@ -77,39 +75,15 @@ function diag(code: string, message: string, file: string, field?: string, hint?
   return { code, severity: 'error', message, path: { file, field }, hint };
 }
 
-/** The compiler back end's entry point, as the brief describes it (loaded lazily; see loadSnn). */
-interface CompileModule {
-  compileFile(path: string, options: { target?: string; sets?: readonly string[] }): {
-    ir?: DendriteIr;
-    diagnostics: readonly Diagnostic[];
-    sources?: ReadonlyMap<string, string>;
-    network?: Network;
-  };
-}
-
-/** `.snn` → checked network (front end) → IR (compiler back end). Returns null after printing diagnostics. */
-async function loadSnn(file: string, flags: TrainFlags, io: Io): Promise<Loaded | null> {
-  const front = checkFile(file);
-  if (front.network === undefined) {
-    printDiagnostics(io, front.diagnostics, front.sources);
+/** `.snn` → IR through the one compile pipeline; the protocol comes from the checked network. Null after diagnostics. */
+function loadSnn(file: string, flags: TrainFlags, io: Io): Loaded | null {
+  const res = compileFile(file, { target: flags.target, sets: flags.set ?? [] });
+  if (res.ir === undefined || res.network === undefined) {
+    printDiagnostics(io, res.diagnostics, res.sources);
     return null;
   }
-  let mod: CompileModule;
-  try {
-    mod = (await import(new URL('../../compiler/compile.js', import.meta.url).href)) as CompileModule;
-  } catch {
-    printDiagnostics(io, [diag(TRAIN_CODES.compiler, 'the compiler back end (compiler/compile.ts) is not part of this build, so a .snn file cannot be lowered', file, undefined, 'train a compiled IR instead: `dendrite train network.ir.json`')], new Map());
-    return null;
-  }
-  const res = mod.compileFile(file, { target: flags.target, sets: flags.set ?? [] });
-  const sources = new Map<string, string>([...front.sources, ...(res.sources ?? new Map())]);
-  if (res.ir === undefined) {
-    printDiagnostics(io, res.diagnostics, sources);
-    return null;
-  }
-  if (res.diagnostics.length > 0) printDiagnostics(io, res.diagnostics, sources);
-  const protocol = protocolFromNetwork(res.network ?? front.network);
-  return { ir: res.ir, protocol, sources };
+  if (res.diagnostics.length > 0) printDiagnostics(io, res.diagnostics, res.sources);
+  return { ir: res.ir, protocol: protocolFromNetwork(res.network), sources: res.sources };
 }
 
 function loadIrFile(file: string, io: Io, flags: TrainFlags): Loaded | null {
@@ -147,6 +121,7 @@ export function summarize(ms: readonly EpochMetrics[], status: string, outDir: s
   const last = ms[ms.length - 1];
   const samples = ms.reduce((s, m) => s + m.train_samples, 0);
   const seconds = ms.reduce((s, m) => s + m.train_seconds, 0);
+  const cpu = ms.reduce((s, m) => s + m.train_cpu_seconds, 0);
   const energy = ms.reduce((s, m) => s + m.energy_pj, 0);
   return {
     status,
@@ -155,6 +130,7 @@ export function summarize(ms: readonly EpochMetrics[], status: string, outDir: s
     epochs: ms.length,
     samples_per_s: seconds > 0 ? samples / seconds : 0,
     ms_per_sample: samples > 0 ? (1000 * seconds) / samples : 0,
+    cpu_ms_per_sample: samples > 0 ? (1000 * cpu) / samples : 0,
     synaptic_events: ms.reduce((s, m) => s + m.synaptic_events, 0),
     energy_pj_per_sample: samples > 0 ? energy / samples : 0,
     ...extra,
@@ -249,7 +225,7 @@ async function trainAction(file: string | undefined, flags: TrainFlags, io: Io):
     } else {
       if (file === undefined) throw new UsageError('missing the network to train: dendrite train <file.snn>');
       if (!existsSync(file)) throw new UsageError(`cannot read ${file}: no such file`);
-      const loaded = file.endsWith('.json') ? loadIrFile(file, io, flags) : await loadSnn(file, flags, io);
+      const loaded = file.endsWith('.json') ? loadIrFile(file, io, flags) : loadSnn(file, flags, io);
       if (loaded === null) return EXIT_DIAGNOSTICS;
       sources = loaded.sources;
       const base = loaded.protocol;
@@ -333,7 +309,7 @@ async function trainAction(file: string | undefined, flags: TrainFlags, io: Io):
     io.out(
       `train accuracy   ${fmtPct(last.train_accuracy)} (epoch ${last.epoch}, during training)\n` +
         `test accuracy    ${fmtPct(last.test_accuracy)} (${last.test_samples} test samples)\n` +
-        `speed            ${summary.samples_per_s.toFixed(2)} samples/s (${summary.ms_per_sample.toFixed(1)} ms per training sample)\n` +
+        `speed            ${summary.samples_per_s.toFixed(2)} samples/s (${summary.ms_per_sample.toFixed(1)} ms per training sample, ${summary.cpu_ms_per_sample.toFixed(1)} ms CPU)\n` +
         `synaptic events  ${summary.synaptic_events} (training)\n` +
         `energy estimate  ${(summary.energy_pj_per_sample / 1e6).toFixed(3)} µJ per training sample\n` +
         `outputs          ${outDir}/ (metrics.csv, metrics.json, summary.json, checkpoint.json, weights/ with ${weights.length} synapse groups)\n`,

@@ -189,7 +189,7 @@ export function applyNeuronItems(ctx: CheckContext, t: NeuronTemplate, items: re
             ctx.error(CheckCodes.UnknownName, `unknown state role \`${item.role.name}\``, item.role.span, 'roles: current, dendrite, other (the membrane comes from the base type)');
           }
         }
-        const initial = item.init ? ctx.initializer(item.init, AMPLITUDE, `the initial value of \`${item.name.name}\``) : 0;
+        const initial = item.init ? ctx.initializer(item.init, AMPLITUDE, `the initial value of \`${item.name.name}\``) : undefined;
         t.states.push({ name: item.name.name, span: item.name.span, role, tau: null, rest: 0, initial: initial === undefined ? 0 : initial.kind === 'constant' ? initial.value : initial, integrates: [] });
         break;
       }

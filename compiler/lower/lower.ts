@@ -21,6 +21,7 @@ import { chooseWeightExponent, quantizeWeights, signModeFor, weightFormat, type 
 import { quantDiagnostics, type QuantReport } from './quantReport.js';
 import { lowerSource, probabilityThreshold } from './sources.js';
 import { roundHalfEven } from '../../emulator/arith.js';
+import { lowerRule, type RuleLoweringContext } from './microcode.js';
 
 export const LOWER_CODES = {
   connector: 'SNN3511',
@@ -28,7 +29,6 @@ export const LOWER_CODES = {
   blankout: 'SNN3513',
   weightShift: 'SNN3514',
   learning: 'SNN3515',
-  learningPending: 'SNN3516',
   signMode: 'SNN3517',
 } as const;
 
@@ -61,36 +61,13 @@ export interface LowerResult {
 // ---------------------------------------------------------------------------------------------------------
 // Learning hook
 
-/** What a rule lowering needs to know about the projection (mirrors compiler/lower/microcode.ts). */
-export interface RuleLoweringContext {
-  readonly network: Network;
-  readonly projection: Projection;
-  readonly rule: LearningRule;
-  readonly profile: TargetProfile;
-  readonly postModel: 'loihi' | 'cuba' | 'nsat';
-  /** Float value of one stored weight unit of this projection. */
-  readonly weightStep: number;
-  /** Float value of one integer unit of a post state. */
-  readonly postStateStep: (state: string) => number | undefined;
-  readonly dt: number;
-}
-
 /**
- * PLACEHOLDER for `lowerRule` of compiler/lower/microcode.ts (the learning engine's rule compiler), which did
- * not exist when this orchestrator was written. The lead replaces this body with
- * `return lowerRule(ctx)`. Until then a plastic projection compiles frozen, with a warning.
+ * The rule compiler of the learning engine (compiler/lower/microcode.ts), behind one seam so a different rule
+ * compiler can be plugged in. Its scale report is returned for the compile reports.
  */
 export function lowerRuleForProjection(ctx: RuleLoweringContext): { program?: LearningProgram; diagnostics: Diagnostic[] } {
-  return {
-    diagnostics: [
-      {
-        code: LOWER_CODES.learningPending,
-        severity: 'warning',
-        message: `learning not yet supported for target ${ctx.profile.name}: rule \`${ctx.rule.name}\` of ${ctx.projection.name} is compiled as frozen weights`,
-        span: ctx.projection.span,
-      },
-    ],
-  };
+  const r = lowerRule(ctx);
+  return { program: r.program as unknown as LearningProgram | undefined, diagnostics: r.diagnostics };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -158,6 +135,9 @@ export function lower(network: Network, profile: TargetProfile, options: LowerOp
   const tables = new Map<string, SynapseTable>();
   const infos: ProjectionInfo[] = [];
   for (const proj of materializationOrder(network.projections)) {
+    // A target without learning rejects every plastic projection, whatever else is wrong with it.
+    const rule0 = proj.rule ? ruleByName.get(proj.rule) : undefined;
+    if (rule0 && !profile.learning.enabled) ds.push(...noLearning(proj, rule0, profile));
     const pre = popByName.get(proj.pre);
     const post = popByName.get(proj.post);
     if (!pre || !post) continue; // the checker rejects these
@@ -414,7 +394,20 @@ export function lower(network: Network, profile: TargetProfile, options: LowerOp
   return { ir: out.ir, diagnostics: ds, quantization: quant, scales: scaleReports, mapping };
 }
 
-/** Capability check, then the rule compiler. */
+/** The capability error of a plastic projection on a target without learning: the rule's span, a note at the projection. */
+function noLearning(projection: Projection, rule: LearningRule, profile: TargetProfile): Diagnostic[] {
+  const ds = checkLearningSupport(
+    { rule: rule.name, span: rule.span, forms: ['sum_of_products', 'gated_state_update', 'sdsp'], triggers: [], reads: [], gates: [], productTerms: 0, maxFactors: 0, modulators: 0, stochasticRounding: false },
+    profile,
+  );
+  return ds.map((d) => ({
+    ...d,
+    message: `${d.message} (projection ${projection.name} is plastic)`,
+    notes: [...(d.notes ?? []), { message: `projection ${projection.name} learns with \`${rule.name}\` here`, span: projection.span }],
+  }));
+}
+
+/** Rule compiler (capability errors for targets without learning come from noLearning). */
 function lowerLearning(
   network: Network,
   projection: Projection,
@@ -427,19 +420,7 @@ function lowerLearning(
   plans: ReadonlyMap<string, NeuronPlan>,
   dt: number,
 ): { program?: LearningProgram; diagnostics: Diagnostic[] } {
-  if (!profile.learning.enabled) {
-    const ds = checkLearningSupport(
-      { rule: rule.name, span: rule.span, forms: ['sum_of_products', 'gated_state_update', 'sdsp'], triggers: [], reads: [], gates: [], productTerms: 0, maxFactors: 0, modulators: 0, stochasticRounding: false },
-      profile,
-    );
-    return {
-      diagnostics: ds.map((d) => ({
-        ...d,
-        message: `${d.message} (projection ${projection.name} is plastic)`,
-        notes: [...(d.notes ?? []), { message: `projection ${projection.name} learns with \`${rule.name}\` here`, span: projection.span }],
-      })),
-    };
-  }
+  if (!profile.learning.enabled) return { diagnostics: [] }; // reported by noLearning()
   const plan = plans.get(inf.post.name)!;
   const s = scales.get(inf.post.name)!;
   const postStateStep = (state: string): number | undefined => {

