@@ -138,14 +138,13 @@ export type Initializer =
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'uniform'; readonly lo: number; readonly hi: number }
   | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
-  /** Uniform in [−scale, scale], then centred so each post neuron's incoming weights sum to exactly 0. */
-  | { readonly kind: 'centred_uniform'; readonly scale: number }
-  | { readonly kind: 'centred_normal'; readonly std: number }
   /**
-   * `w ~ mirror(e_pos->h1.err, -1)`: the same connectivity and weights as another projection of the same shape,
-   * times `factor` (eRBP's E− pathway uses −1 × the E+ feedback matrix).
+   * Uniform in [−|scale|, |scale|], then centred so each post neuron's incoming weights sum to 0. A negative
+   * scale with the same seed gives exactly the negated matrix (eRBP's E− pathway mirrors E+).
    */
-  | { readonly kind: 'mirror'; readonly of: string; readonly factor: number };
+  | { readonly kind: 'centred_uniform'; readonly scale: number }
+  /** Centred normal; like `centred_uniform`, a negative `std` with the same seed gives exactly the negated matrix. */
+  | { readonly kind: 'centred_normal'; readonly std: number };
 
 export interface Projection {
   /** `pre->post` or `pre->post.port`, unique in the network (the checker disambiguates duplicates with `#2`). */

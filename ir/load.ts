@@ -13,6 +13,7 @@ import {
   type Core,
   type CostTable,
   type CubaGroup,
+  type CubaNoise,
   type DecayMode,
   type DendriteIr,
   type Dtype,
@@ -509,6 +510,8 @@ function readGroup(c: Checker, v: unknown, f: string): CompartmentGroup {
         reset: readReset(c, o.reset, `${f}.reset`),
         refractDelay: c.typed(o, 'refractDelay', f, i32, 0, 255, n),
         refractoryValue: c.int(o, 'refractoryValue', f, INT32_MIN, INT32_MAX),
+        // Optional: absent stays absent, so write → load → write is byte-identical.
+        ...(o.noise === undefined ? {} : { noise: o.noise === null ? null : readNoise(c, o.noise, `${f}.noise`) }),
       };
       return g;
     }
@@ -597,6 +600,11 @@ function readStateVar(c: Checker, v: unknown, f: string, n: number): StateVar {
   const ceiling = o.ceiling === null ? null : c.int(o, 'ceiling', f, -half, half - 1);
   if (floor !== null && ceiling !== null && floor > ceiling) c.report(IR_CODES.range, `${f}.floor`, `${f}.floor (${floor}) exceeds ceiling (${ceiling})`);
   return { bits, overflow: overflowMode(c, o, 'overflow', f), decay, decayReg: c.typed(o, 'decayReg', f, i32, lo, hi, n), floor, ceiling };
+}
+
+function readNoise(c: Checker, v: unknown, f: string): CubaNoise {
+  const o = c.obj(v, f) ?? {};
+  return { threshold: c.int(o, 'threshold', f, 0, TWO32), amplitude: c.int(o, 'amplitude', f, -INT32_MAX, INT32_MAX) };
 }
 
 function readDendrite(c: Checker, v: unknown, f: string, n: number): StateVar & { name: string } {

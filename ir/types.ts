@@ -304,6 +304,21 @@ export interface CubaGroup extends GroupBase {
   readonly refractDelay: Int32Array;
   /** Value v is held at while refractory. */
   readonly refractoryValue: number;
+  /**
+   * Optional noise into v (eRBP+; research/papers.md §1.4b): each step each compartment k draws
+   * n = [draw(seed, t, core, first + k, STREAM_NOISE) < threshold] and adds n·amplitude to v's input, with
+   * i and bias, before the threshold compare. threshold 0..2^32 (probability threshold / 2^32 = rate·dt);
+   * amplitude a signed integer in v's units. Absent or null = no noise (no draw).
+   */
+  readonly noise?: CubaNoise | null;
+}
+
+/** Bernoulli noise into a `cuba` compartment's membrane (see `CubaGroup.noise`). */
+export interface CubaNoise {
+  /** Per-step probability · 2^32, integer 0..2^32. */
+  readonly threshold: number;
+  /** Added to v on a noise event (integer, may be negative). */
+  readonly amplitude: number;
 }
 
 /**

@@ -166,7 +166,7 @@ async function sweepAction(file: string, flags: SweepFlags, ctx: CommandContext)
   const bad: Diagnostic[] = [];
   for (const v of flags.vary ?? []) {
     const r = parseVary(v);
-    if ('path' in r) vary.push(r);
+    if ('values' in r) vary.push(r);
     else bad.push(r);
   }
   if (bad.length) {

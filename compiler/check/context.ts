@@ -193,17 +193,11 @@ export class CheckContext {
           return undefined;
         }
         return { kind: 'normal', mean: p!, std: q! };
+      // A negative scale negates the matrix: with the same seed, `centred_uniform(-a)` is exactly
+      // −1 × `centred_uniform(a)` (eRBP's E− feedback pathway mirrors the E+ one).
       case 'centred_uniform':
-        if (p! < 0) {
-          this.error(CheckCodes.OutOfRange, `the scale of \`centred_uniform\` must be ≥ 0, found ${fmtNum(p!)}`, v.args[0]!.span);
-          return undefined;
-        }
         return { kind: 'centred_uniform', scale: p! };
       default:
-        if (p! < 0) {
-          this.error(CheckCodes.OutOfRange, `the standard deviation of \`centred_normal\` must be ≥ 0, found ${fmtNum(p!)}`, v.args[0]!.span);
-          return undefined;
-        }
         return { kind: 'centred_normal', std: p! };
     }
   }

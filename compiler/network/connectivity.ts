@@ -102,8 +102,6 @@ function drawWeights(init: Initializer, seed: number, rowPtr: Int32Array, post: 
       void rowPtr;
       return w;
     }
-    case 'mirror':
-      throw new Error('internal: mirror weights are resolved by materialize()');
   }
 }
 
@@ -118,13 +116,6 @@ export function materialize(
   resolve: (name: string) => SynapseTable | undefined = () => undefined,
   external?: SynapseTable,
 ): SynapseTable {
-  if (p.weight.kind === 'mirror') {
-    const src = resolve(p.weight.of);
-    if (!src) throw new Error(`internal: mirror source ${p.weight.of} not materialised before ${p.name}`);
-    const weight = new Float64Array(src.weight.length);
-    for (let k = 0; k < weight.length; k++) weight[k] = p.weight.factor * src.weight[k]!;
-    return { preSize, postSize, rowPtr: src.rowPtr, post: src.post, weight };
-  }
   if (p.connector.kind === 'from_file') {
     if (!external) throw new Error(`internal: from_file connectivity of ${p.name} not supplied`);
     // A file may carry weights; without them the projection's initialiser draws them.

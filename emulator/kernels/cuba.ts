@@ -5,10 +5,11 @@
  * never-zero option, linear leak toward zero, none), a width with wrap or saturate, floor/ceiling clamps; input
  * sums wrapped/saturated once per step; bias; strict or non-strict threshold; reset to a value, by subtracting
  * the threshold, or none; refractory hold; an optional dendritic compartment fed by port 1.
- * NOT EMULATED: noise inside the compartment (use a Poisson source projecting into the compartment instead).
+ * Optional Bernoulli noise into v (`CubaGroup.noise`, eRBP+), keyed by (seed, step, core, compartment).
  */
 import { decayLoihi, linearLeak, saturate, shiftLeak, wrapSigned } from '../arith.js';
 import { countOverflow, type CoreCounters, type GroupState } from '../state.js';
+import { ALWAYS, draw, STREAM_NOISE } from '../prng.js';
 import type { CubaGroup, StateVar } from '../../ir/types.js';
 
 /** One step of leak for a state variable, by its decay mode; `reg` is the compartment's decay register. */
@@ -157,8 +158,15 @@ export function stepCubaGroup(
   counters: CoreCounters,
   spiked: Int32Array,
   count: number,
+  /** Noise key (only read when the group has `noise`): run seed, step t, core index. */
+  seed = 0,
+  step = -1,
+  core = 0,
 ): number {
   const g = gs.group as CubaGroup;
+  const nThr = g.noise ? g.noise.threshold : 0;
+  const nAmp = g.noise ? g.noise.amplitude : 0;
+  if (nThr > 0 && step < 0) throw new Error(`cuba group ${g.name}: noise needs the (seed, step, core) key from the caller`);
   const { first, size, bias, threshold, compare, reset, refractDelay, refractoryValue } = g;
   const P = prepare(g);
   const pv = P.v;
@@ -181,7 +189,7 @@ export function stepCubaGroup(
   for (let k = 0; k < size; k++) {
     const slot = inputBase + first + k;
     let in0 = input[slot]!;
-    if (zeroStable && in0 === 0 && V[k] === 0 && REF[k] === 0 && bias[k] === 0 && (I === null || I[k] === 0) &&
+    if (zeroStable && nThr === 0 && in0 === 0 && V[k] === 0 && REF[k] === 0 && bias[k] === 0 && (I === null || I[k] === 0) &&
       (D === null || (D[k] === 0 && input[slot + portStride] === 0)) && (strict ? threshold[k]! >= 0 : threshold[k]! > 0)) {
       continue;
     }
@@ -200,7 +208,8 @@ export function stepCubaGroup(
       i = pi.integrate(I![k]!, k, in0);
       I![k] = i;
     }
-    let v = pv.integrate(V[k]!, k, i + bias[k]!);
+    const noise = nThr > 0 && (nThr >= ALWAYS || draw(seed, step, core, first + k, STREAM_NOISE) < nThr) ? nAmp : 0;
+    let v = pv.integrate(V[k]!, k, i + bias[k]! + noise);
     if (pd !== null) {
       const s1 = slot + portStride;
       let in1 = input[s1]!;
