@@ -10,8 +10,7 @@
  *   dfa  δ_l = (D_l e) ⊙ f'                 — direct feedback alignment ("RBP" in the eRBP paper), D_l fixed random
  *   bfa  as fa, but after each minibatch the B's are trained as a generative net y → x̂ (papers.md §3.3):
  *        g_L = y, g_{l−1} = f(B_l g_l + c_{l−1}), x̂ = σ(B_1 g_1 + c_0), loss ½‖x̂ − x‖², its errors sent back
- *        through the forward weights: ε_0 = (x̂ − x) ⊙ σ', ε_l = (W_l ε_{l−1})-transposed-path ⊙ f'(←a_l);
- *        ΔB_l = −η_fb ε_{l−1} g_lᵀ.
+ *        through the forward weights: ε_0 = (x̂ − x) ⊙ σ'(·), ε_l[j] = (Σ_i W_l[i][j] ε_{l−1}[i]) ⊙ f'(←a_l[j]); ΔB_l = −η_fb ε_{l−1} g_lᵀ, Δc_{l−1} = −η_fb ε_{l−1}.
  *   bdfa as dfa, with D_l trained so that D_l y matches h_l (papers.md §3.4): loss 1 − σ(←a ⊙ h), ←a = D_l y;
  *        'gradient' update ΔD_l = +η_fb [σ'(←a ⊙ h) ⊙ h] yᵀ (default) or the paper's printed ΔD_l = −η_fb (1 − σ(←a ⊙ h)) yᵀ.
  * Updates: ΔW_l = −η δ_l h_{l−1}ᵀ, Δb_l = −η δ_l, averaged over the minibatch (plain SGD).
@@ -37,7 +36,8 @@ export interface MlpOptions {
   readonly epochs: number;
   readonly batchSize?: number;
   readonly learningRate?: number;
-  /** Learning rate of the feedback matrices (bfa, bdfa); default: learningRate. */
+  /** Learning rate of the feedback matrices (bfa, bdfa); default: learningRate / 10 (larger rates let the
+   *  feedback weights, and with them the forward updates, grow until training diverges). */
   readonly feedbackLearningRate?: number;
   readonly hidden?: Activation;
   readonly output?: OutputKind;
@@ -48,8 +48,8 @@ export interface MlpOptions {
 }
 
 export const MLP_DEFAULTS = {
-  batchSize: 32,
-  learningRate: 0.05,
+  batchSize: 10,
+  learningRate: 0.1,
   hidden: 'relu' as Activation,
   output: 'softmax' as OutputKind,
   seed: 1,
@@ -380,29 +380,30 @@ export class Mlp {
       const ein = this.eps[l - 1]!;
       const nin = n[l - 1]!;
       const nout = n[l]!;
-      // gradient of B_l (maps g_l → ←a_{l−1}) and c_{l−1}
+      // one pass over row i: gradient of B_l (maps g_l → ←a_{l−1}) and c_{l−1}, and, below the top,
+      // ε_l[j] = Σ_i W_l[i][j] ε_{l−1}[i] (the backward net's error routed through the forward weights)
       const gB = this.gB[l - 1]!;
       const gc = this.gc[l - 1]!;
       const gl = g[l]!;
+      const top = l === L;
+      const W = this.W[l - 1]!;
+      const eout = this.eps[l]!;
+      if (!top) eout.fill(0);
       for (let i = 0; i < nin; i++) {
         const ev = ein[i]!;
         gc[i] += ev;
         if (ev === 0) continue;
         const row = i * nout;
-        if (l === L) gB[row + label] += ev;
-        else for (let j = 0; j < nout; j++) gB[row + j] += ev * gl[j]!;
+        if (top) {
+          gB[row + label] += ev;
+        } else {
+          for (let j = 0; j < nout; j++) {
+            gB[row + j] += ev * gl[j]!;
+            eout[j] += W[row + j]! * ev;
+          }
+        }
       }
-      if (l === L) break;
-      // ε_l = (W_l routed backwards: Σ_i W_l[i][j] ε_{l−1}[i]) ⊙ f'(←a_l)
-      const W = this.W[l - 1]!;
-      const eout = this.eps[l]!;
-      eout.fill(0);
-      for (let i = 0; i < nin; i++) {
-        const ev = ein[i]!;
-        if (ev === 0) continue;
-        const row = i * nout;
-        for (let j = 0; j < nout; j++) eout[j] += W[row + j]! * ev;
-      }
+      if (top) break;
       for (let j = 0; j < nout; j++) eout[j] = eout[j]! * this.actDeriv(gl[j]!);
     }
   }
@@ -460,7 +461,7 @@ export function trainMlp(train: Dataset, test: Dataset, options: MlpOptions): Ml
   const rng = mulberry32(o.seed);
   const net = new Mlp(o.layers, o.mode, o.hidden, o.output, rng);
   const lr = o.learningRate;
-  const fbRate = o.feedbackLearningRate ?? lr;
+  const fbRate = o.feedbackLearningRate ?? lr / 10;
   const order = Array.from({ length: train.n }, (_, i) => i);
   const perEpoch: EpochMetrics[] = [];
   const t0 = performance.now();

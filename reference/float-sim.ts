@@ -22,7 +22,7 @@
  * with p_transmit = 1 and no noise for identical synaptic input.
  */
 import type { Network, NeuronModel, Population, Projection } from '../compiler/model.js';
-import { materialize, materializationOrder, type SynapseTable } from '../compiler/network/connectivity.js';
+import { materialize, type SynapseTable } from '../compiler/network/connectivity.js';
 import {
   ALWAYS,
   bernoulliThreshold,
@@ -107,10 +107,10 @@ export class FloatSimulator {
 
     // The very same synapses the compiler quantizes.
     const tables = new Map<string, SynapseTable>();
-    for (const p of materializationOrder(network.projections)) {
+    for (const p of network.projections) {
       const pre = this.byName.get(p.pre)!;
       const post = this.byName.get(p.post)!;
-      tables.set(p.name, materialize(p, pre.size, post.size, (n) => tables.get(n), options.external?.(p)));
+      tables.set(p.name, materialize(p, pre.size, post.size, options.external?.(p)));
     }
     this.projections = network.projections.map((p, index) => {
       const post = this.byName.get(p.post);

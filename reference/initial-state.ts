@@ -28,14 +28,12 @@ export function initialStateValues(network: Network, pop: Population, state: Sta
     case 'normal':
       for (let k = 0; k < pop.size; k++) out[k] = init.mean + init.std * normal01(seed, s, k);
       return out;
-    // Centring and mirroring are defined for weight matrices; for a state vector they degrade to plain draws.
+    // Centring is defined for weight matrices; for a state vector it degrades to a plain symmetric draw.
     case 'centred_uniform':
       for (let k = 0; k < pop.size; k++) out[k] = init.scale * (2 * uniform01(seed, s, k) - 1);
       return out;
     case 'centred_normal':
       for (let k = 0; k < pop.size; k++) out[k] = init.std * normal01(seed, s, k);
-      return out;
-    case 'mirror':
       return out;
   }
 }

@@ -69,7 +69,7 @@ function plotsFor(mode: SweepMode, results: readonly PointResult[], baseline: Fl
     {
       name: 'rate_rel_error', title: 'Fixed vs float: firing-rate error',
       metric: { get: (r) => r.divergence?.rate_rel_error ?? null, label: 'relative rate error (%)', scale: 100, decimals: 2 },
-      baseline: { value: 0, label: 'float64 reference (0 %)' },
+      baseline: { value: 0, label: 'float64 reference (0%)' },
     },
   ];
 }

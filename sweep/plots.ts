@@ -134,7 +134,7 @@ export function linePlot(p: LinePlotInput): string {
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const xpad = ax.hi > ax.lo ? (ax.hi - ax.lo) * 0.06 : 1;
-  const X = (v: string) => M.left + ((ax.pos(v) - (ax.lo - xpad)) / (ax.hi - ax.lo + 2 * xpad)) * pw;
+  const X0 = (v: string) => M.left + ((ax.pos(v) - (ax.lo - xpad)) / (ax.hi - ax.lo + 2 * xpad)) * pw;
   const Y = (y: number) => M.top + ph - ((y - ylo) / (yhi - ylo)) * ph;
   const b: string[] = [];
   // grid and axes
@@ -144,21 +144,23 @@ export function linePlot(p: LinePlotInput): string {
   }
   b.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   for (const v of p.param.values) {
-    b.push(`<line x1="${f2(X(v))}" y1="${M.top + ph}" x2="${f2(X(v))}" y2="${M.top + ph + 5}" stroke="#333"/>`);
-    b.push(`<text x="${f2(X(v))}" y="${M.top + ph + 20}" text-anchor="middle" font-size="12">${escapeXml(v)}</text>`);
+    b.push(`<line x1="${f2(X0(v))}" y1="${M.top + ph}" x2="${f2(X0(v))}" y2="${M.top + ph + 5}" stroke="#333"/>`);
+    b.push(`<text x="${f2(X0(v))}" y="${M.top + ph + 20}" text-anchor="middle" font-size="12">${escapeXml(v)}</text>`);
   }
   b.push(`<text x="${M.left + pw / 2}" y="${H - 40}" text-anchor="middle" font-size="14">${escapeXml(p.param.path)}</text>`);
   b.push(`<text transform="translate(20 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" font-size="14">${escapeXml(p.metric.label)}</text>`);
   // baseline
-  const legend: string[] = [];
+  const legend: { mark: string; label: string }[] = [];
   if (base !== null && p.baseline) {
     b.push(`<line x1="${M.left}" y1="${f2(Y(base))}" x2="${M.left + pw}" y2="${f2(Y(base))}" stroke="#000" stroke-width="1.5" stroke-dasharray="7 5"/>`);
-    legend.push(`<line x1="0" y1="0" x2="26" y2="0" stroke="#000" stroke-width="1.5" stroke-dasharray="7 5"/>` +
-      `<text x="32" y="4" font-size="12">${escapeXml(p.baseline.label)}</text>`);
+    legend.push({ mark: `<line x1="0" y1="0" x2="26" y2="0" stroke="#000" stroke-width="1.5" stroke-dasharray="7 5"/>`, label: p.baseline.label });
   }
   // series
   series.forEach((s, k) => {
     const c = COLOURS[k % COLOURS.length]!;
+    // Dodge series sideways a little so equal values of different series stay visible.
+    const dodge = (k - (series.length - 1) / 2) * 4;
+    const X = (v: string) => X0(v) + dodge;
     const pts = s.points.filter((q) => q.s !== null);
     if (pts.length > 1) b.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map((q) => `${f2(X(q.x))},${f2(Y(q.s!.mean))}`).join(' ')}"/>`);
     for (const q of pts) {
@@ -170,14 +172,38 @@ export function linePlot(p: LinePlotInput): string {
       b.push(`<circle cx="${f2(x)}" cy="${f2(Y(q.s!.mean))}" r="4" fill="${c}"/>`);
     }
     const label = s.name || 'mean over seeds';
-    legend.push(`<line x1="0" y1="0" x2="26" y2="0" stroke="${c}" stroke-width="2"/><circle cx="13" cy="0" r="4" fill="${c}"/>` +
-      `<text x="32" y="4" font-size="12">${escapeXml(label)}</text>`);
+    legend.push({ mark: `<line x1="0" y1="0" x2="26" y2="0" stroke="${c}" stroke-width="2"/><circle cx="13" cy="0" r="4" fill="${c}"/>`, label });
   });
-  legend.forEach((l, i) => b.push(`<g transform="translate(${M.left + pw + 14} ${M.top + 12 + i * 22})">${l}</g>`));
+  let ly = M.top + 12;
+  for (const l of legend) {
+    const lines = wrapText(l.label, LEGEND_CHARS);
+    const text = lines.map((t, i) => `<tspan x="32" dy="${i === 0 ? 4 : 15}">${escapeXml(t)}</tspan>`).join('');
+    b.push(`<g transform="translate(${M.left + pw + 14} ${ly})">${l.mark}<text x="32" y="0" font-size="12">${text}</text></g>`);
+    ly += 8 + 15 * lines.length;
+  }
   const seeds = Math.max(0, ...series.flatMap((s) => s.points.map((q) => q.s?.n ?? 0)));
   const others = p.others.length > 0 && !splitSeries ? `; averaged over ${p.others.map((o) => shortPath(o.path)).join(', ')}` : '';
   const sub = `markers: mean over ${seeds} seed(s); error bars: min to max over seeds${others}`;
   return frame(p.title, sub, b);
+}
+
+/** Characters per legend line (the legend column is M.right − 46 px wide at about 7 px per character). */
+const LEGEND_CHARS = 20;
+
+/** Greedy word wrap to lines of at most `width` characters (a longer word gets a line of its own). */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (cur === '') cur = word;
+    else if (cur.length + 1 + word.length <= width) cur += ' ' + word;
+    else {
+      lines.push(cur);
+      cur = word;
+    }
+  }
+  if (cur !== '' || lines.length === 0) lines.push(cur);
+  return lines;
 }
 
 function shortPath(path: string): string {

@@ -121,7 +121,8 @@ export async function runSweep(points: readonly SweepPoint[], o: SweepOptions, c
   const record = (r: PointResult) => {
     fresh.set(r.id, r);
     if (ctl.outDir !== undefined) appendFileSync(join(ctl.outDir, RESULTS_JSONL), JSON.stringify(r) + '\n');
-    ctl.onPoint?.(r, ++count, todo.length);
+    count++; // outside the optional call: `f?.(++x)` skips the increment when f is absent
+    ctl.onPoint?.(r, count, todo.length);
   };
   if (ctl.workers <= 1 || todo.length <= 1) {
     for (const p of todo) {

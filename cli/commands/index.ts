@@ -9,7 +9,8 @@ import { register as registerDiff } from './diff.js';
 import { register as registerCompile } from './compile.js';
 import { register as registerTrain } from './train.js';
 import { register as registerSweep } from './sweep.js';
+import { register as registerBaseline } from './baseline.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerRun, registerConformance, registerDiff, registerCompile, registerTrain, registerSweep];
+export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerRun, registerConformance, registerDiff, registerCompile, registerTrain, registerSweep, registerBaseline];

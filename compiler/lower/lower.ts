@@ -10,7 +10,7 @@
  */
 import { hasErrors, type Diagnostic, type Span } from '../diagnostics/diagnostic.js';
 import type { LearningRule, Network, Population, Projection } from '../model.js';
-import { materialize, materializationOrder, type SynapseTable } from '../network/connectivity.js';
+import { materialize, type SynapseTable } from '../network/connectivity.js';
 import { checkLearningSupport } from '../target/capabilities.js';
 import type { TargetProfile } from '../target/profile.js';
 import type { DendriteIr, Json, LearningProgram, Source } from '../../ir/types.js';
@@ -134,19 +134,21 @@ export function lower(network: Network, profile: TargetProfile, options: LowerOp
   // 2. Synapses.
   const tables = new Map<string, SynapseTable>();
   const infos: ProjectionInfo[] = [];
-  for (const proj of materializationOrder(network.projections)) {
+  for (const proj of network.projections) {
     // A target without learning rejects every plastic projection, whatever else is wrong with it.
     const rule0 = proj.rule ? ruleByName.get(proj.rule) : undefined;
     if (rule0 && !profile.learning.enabled) ds.push(...noLearning(proj, rule0, profile));
     const pre = popByName.get(proj.pre);
     const post = popByName.get(proj.post);
     if (!pre || !post) continue; // the checker rejects these
-    if (proj.connector.kind === 'from_file' && proj.weight.kind !== 'mirror') {
+    // `mirror` weights (another projection's table) may or may not exist in the model version at hand.
+    const wInit = proj.weight as { readonly kind: string; readonly of?: string };
+    if (proj.connector.kind === 'from_file' && wInit.kind !== 'mirror') {
       ds.push(err(LOWER_CODES.connector, `projection ${proj.name}: from_file connectivity is not read by the compiler yet`, proj.span, 'use dense, one_to_one or random(p)'));
       continue;
     }
-    if (proj.weight.kind === 'mirror' && !tables.has(proj.weight.of)) continue;
-    const table = materialize(proj, pre.size, post.size, (n) => tables.get(n));
+    if (wInit.kind === 'mirror' && wInit.of !== undefined && !tables.has(wInit.of)) continue;
+    const table = materialize(proj, pre.size, post.size);
     tables.set(proj.name, table);
     const plan = plans.get(post.name);
     if (!post.neuron) {

@@ -106,16 +106,10 @@ function drawWeights(init: Initializer, seed: number, rowPtr: Int32Array, post: 
 }
 
 /**
- * Builds the synapse table of `p`. `resolve` returns an already materialised projection by name (for `mirror`);
- * `external` supplies `from_file` connectivity. The checker guarantees shapes and names are valid.
+ * Builds the synapse table of `p`; `external` supplies `from_file` connectivity. The checker guarantees shapes
+ * and names are valid.
  */
-export function materialize(
-  p: Projection,
-  preSize: number,
-  postSize: number,
-  resolve: (name: string) => SynapseTable | undefined = () => undefined,
-  external?: SynapseTable,
-): SynapseTable {
+export function materialize(p: Projection, preSize: number, postSize: number, external?: SynapseTable): SynapseTable {
   if (p.connector.kind === 'from_file') {
     if (!external) throw new Error(`internal: from_file connectivity of ${p.name} not supplied`);
     // A file may carry weights; without them the projection's initialiser draws them.
@@ -124,22 +118,4 @@ export function materialize(
   }
   const { rowPtr, post } = connect(p, preSize, postSize);
   return { preSize, postSize, rowPtr, post, weight: drawWeights(p.weight, p.seed, rowPtr, post, postSize) };
-}
-
-/** Projections in an order where every `mirror` source comes before its user (the checker rejects cycles). */
-export function materializationOrder(projections: readonly Projection[]): Projection[] {
-  const byName = new Map(projections.map((p) => [p.name, p]));
-  const done = new Set<string>();
-  const out: Projection[] = [];
-  const visit = (p: Projection, depth: number): void => {
-    if (done.has(p.name) || depth > projections.length) return;
-    if (p.weight.kind === 'mirror') {
-      const src = byName.get(p.weight.of);
-      if (src) visit(src, depth + 1);
-    }
-    done.add(p.name);
-    out.push(p);
-  };
-  for (const p of projections) visit(p, 0);
-  return out;
 }

@@ -82,8 +82,10 @@ class PreparedVar {
     let y: number;
     switch (this.leak) {
       case LEAK_LOIHI: {
+        // decayLoihi; below 2^19 the product fits 31 bits, so an integer shift gives the same floor.
         const r = 4096 - this.offset - this.reg[k]!;
-        y = x >= 0 ? Math.floor((x * r) / 4096) : 0 - Math.floor((-x * r) / 4096);
+        if (x >= 0) y = x < 524288 ? (x * r) >> 12 : Math.floor((x * r) / 4096);
+        else y = x > -524288 ? 0 - ((-x * r) >> 12) : 0 - Math.floor((-x * r) / 4096);
         break;
       }
       case LEAK_SHIFT:
@@ -123,6 +125,8 @@ interface Prepared {
   readonly inWrap: boolean;
   /** Every variable keeps 0 at 0, so a compartment with all state, input and bias 0 is skipped (see below). */
   readonly zeroStable: boolean;
+  /** Current and v both Loihi-decayed, no clamps, no dendrite: the specialised loop `stepCubaLif` applies. */
+  readonly lif: boolean;
 }
 
 const prepared = new WeakMap<CubaGroup, Prepared>();
@@ -137,6 +141,8 @@ function prepare(g: CubaGroup): Prepared {
     p = {
       current, v, dendrite, inLo: -half, inHi: half - 1, inWrap: g.inputOverflow === 'wrap',
       zeroStable: v.zeroStable && (current === null || current.zeroStable) && (dendrite === null || dendrite.zeroStable),
+      lif: current !== null && dendrite === null && current.leak === LEAK_LOIHI && v.leak === LEAK_LOIHI &&
+        current.floor === -Infinity && current.ceiling === Infinity && v.floor === -Infinity && v.ceiling === Infinity,
     };
     prepared.set(g, p);
   }
@@ -167,8 +173,9 @@ export function stepCubaGroup(
   const nThr = g.noise ? g.noise.threshold : 0;
   const nAmp = g.noise ? g.noise.amplitude : 0;
   if (nThr > 0 && step < 0) throw new Error(`cuba group ${g.name}: noise needs the (seed, step, core) key from the caller`);
-  const { first, size, bias, threshold, compare, reset, refractDelay, refractoryValue } = g;
   const P = prepare(g);
+  if (P.lif && nThr === 0) return stepCubaLif(gs, P, input, inputBase, counters, spiked, count);
+  const { first, size, bias, threshold, compare, reset, refractDelay, refractoryValue } = g;
   const pv = P.v;
   const pi = P.current;
   const pd = P.dendrite;
@@ -189,7 +196,7 @@ export function stepCubaGroup(
   for (let k = 0; k < size; k++) {
     const slot = inputBase + first + k;
     let in0 = input[slot]!;
-    if (zeroStable && nThr === 0 && in0 === 0 && V[k] === 0 && REF[k] === 0 && bias[k] === 0 && (I === null || I[k] === 0) &&
+    if (zeroStable && nThr === 0 && bias[k] === 0 && in0 === 0 && V[k] === 0 && REF[k] === 0 && (I === null || I[k] === 0) &&
       (D === null || (D[k] === 0 && input[slot + portStride] === 0)) && (strict ? threshold[k]! >= 0 : threshold[k]! > 0)) {
       continue;
     }
@@ -246,5 +253,115 @@ export function stepCubaGroup(
   if (pi !== null) countOverflow(counters, 'i', pi.wraps, pi.sats);
   countOverflow(counters, 'v', pv.wraps, pv.sats);
   if (pd !== null) countOverflow(counters, g.dendrite!.name, pd.wraps, pd.sats);
+  return count;
+}
+
+/**
+ * The common current-based LIF configuration (two Loihi-decayed states, no clamps, no dendrite) as one flat
+ * loop: the same operations as the general loop above, in the same order, with every constant in a local.
+ */
+function stepCubaLif(
+  gs: GroupState,
+  P: Prepared,
+  input: Float64Array,
+  inputBase: number,
+  counters: CoreCounters,
+  spiked: Int32Array,
+  count: number,
+): number {
+  const g = gs.group as CubaGroup;
+  const { first, size, bias, threshold, refractDelay, refractoryValue } = g;
+  const pi = P.current!;
+  const pv = P.v;
+  const V = gs.arrays.v!;
+  const I = gs.arrays.i!;
+  const REF = gs.arrays.ref!;
+  const regI = pi.reg;
+  const regV = pv.reg;
+  const rI0 = 4096 - pi.offset;
+  const rV0 = 4096 - pv.offset;
+  const { inLo, inHi, inWrap } = P;
+  const inBits = g.inputBits;
+  const iLo = pi.lo;
+  const iHi = pi.hi;
+  const iWrap = pi.wrap;
+  const iBits = pi.bits;
+  const vLo = pv.lo;
+  const vHi = pv.hi;
+  const vWrap = pv.wrap;
+  const vBits = pv.bits;
+  const strict = g.compare === 'gt';
+  const resetMode = g.reset.mode === 'value' ? 0 : g.reset.mode === 'subtract' ? 1 : 2;
+  const resetValue = g.reset.value;
+  let inWraps = 0;
+  let inSats = 0;
+  let iWraps = 0;
+  let iSats = 0;
+  let vWraps = 0;
+  let vSats = 0;
+  for (let k = 0; k < size; k++) {
+    const slot = inputBase + first + k;
+    let in0 = input[slot]!;
+    let x = I[k]!;
+    let y = V[k]!;
+    let ref = REF[k]!;
+    const b = bias[k]!;
+    if (b === 0 && in0 === 0 && x === 0 && y === 0 && ref === 0 && (strict ? threshold[k]! >= 0 : threshold[k]! > 0)) continue;
+    input[slot] = 0;
+    if (in0 < inLo || in0 > inHi) {
+      if (inWrap) {
+        in0 = wrapSigned(in0, inBits);
+        inWraps++;
+      } else {
+        in0 = in0 < 0 ? inLo : inHi;
+        inSats++;
+      }
+    }
+    const ri = rI0 - regI[k]!;
+    let i = (x >= 0
+      ? (x < 524288 ? (x * ri) >> 12 : Math.floor((x * ri) / 4096))
+      : (x > -524288 ? 0 - ((-x * ri) >> 12) : 0 - Math.floor((-x * ri) / 4096))) + in0;
+    if (i < iLo || i > iHi) {
+      if (iWrap) {
+        i = wrapSigned(i, iBits);
+        iWraps++;
+      } else {
+        i = i < 0 ? iLo : iHi;
+        iSats++;
+      }
+    }
+    I[k] = i;
+    const rv = rV0 - regV[k]!;
+    let v = (y >= 0
+      ? (y < 524288 ? (y * rv) >> 12 : Math.floor((y * rv) / 4096))
+      : (y > -524288 ? 0 - ((-y * rv) >> 12) : 0 - Math.floor((-y * rv) / 4096))) + (i + b);
+    if (v < vLo || v > vHi) {
+      if (vWrap) {
+        v = wrapSigned(v, vBits);
+        vWraps++;
+      } else {
+        v = v < 0 ? vLo : vHi;
+        vSats++;
+      }
+    }
+    if (ref > 0) {
+      v = refractoryValue;
+      ref--;
+    } else {
+      const th = threshold[k]!;
+      if (strict ? v > th : v >= th) {
+        spiked[count++] = first + k;
+        if (resetMode === 0) v = resetValue;
+        else if (resetMode === 1) v = applyOverflow(v - th, vBits, g.v.overflow);
+        ref = refractDelay[k]!;
+      }
+    }
+    V[k] = v;
+    REF[k] = ref;
+  }
+  counters.compartmentUpdates += size;
+  countOverflow(counters, 'in', inWraps, inSats);
+  countOverflow(counters, 'i', iWraps, iSats);
+  countOverflow(counters, 'v', vWraps, vSats);
   return count;
 }

@@ -8,9 +8,12 @@
  * NOT EMULATED: compartment noise (nengo-loihi draws it from numpy; never chip-exact), multi-compartment joins,
  * the chip's reuse of the v register as the refractory counter (golden README §7.1).
  */
-import { decayLoihi, wrapSigned } from '../arith.js';
+import { wrapSigned } from '../arith.js';
 import { countOverflow, type CoreCounters, type GroupState } from '../state.js';
 import type { LoihiGroup } from '../../ir/types.js';
+
+/** 2^0 … 2^31 (a table lookup instead of a power per compartment). */
+const POW2 = Float64Array.from({ length: 32 }, (_, k) => 2 ** k);
 
 /**
  * Updates every compartment of a `loihi` group for one step. `input` holds the summed synaptic input q of the
@@ -47,18 +50,28 @@ export function stepLoihiGroup(
       qWraps++;
       q = wrapSigned(q, qBits);
     }
-    let u = decayLoihi(U[i]!, decayU[i]!, 1) + q;
+    // decayLoihi inlined; below 2^19 the product fits 31 bits, so an integer shift gives the same floor.
+    const x = U[i]!;
+    const ru = 4095 - decayU[i]!;
+    let u = (x >= 0
+      ? (x < 524288 ? (x * ru) >> 12 : Math.floor((x * ru) / 4096))
+      : (x > -524288 ? 0 - ((-x * ru) >> 12) : 0 - Math.floor((-x * ru) / 4096))) + q;
     if (u < -uHalf || u >= uHalf) {
       uWraps++;
       u = wrapSigned(u, uBits);
     }
     U[i] = u;
-    let u2 = u + biasMant[i]! * 2 ** biasExp[i]!;
+    const be = biasExp[i]!;
+    let u2 = u + biasMant[i]! * (be >= 0 && be < 32 ? POW2[be]! : 2 ** be);
     if (u2 < -uHalf || u2 >= uHalf) {
       u2Wraps++;
       u2 = wrapSigned(u2, uBits);
     }
-    let v = decayLoihi(V[i]!, decayV[i]!, 0) + u2;
+    const y = V[i]!;
+    const rv = 4096 - decayV[i]!;
+    let v = (y >= 0
+      ? (y < 524288 ? (y * rv) >> 12 : Math.floor((y * rv) / 4096))
+      : (y > -524288 ? 0 - ((-y * rv) >> 12) : 0 - Math.floor((-y * rv) / 4096))) + u2;
     if (v < -vHalf || v >= vHalf) {
       vWraps++;
       v = wrapSigned(v, vBits!);

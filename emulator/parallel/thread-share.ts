@@ -106,7 +106,7 @@ export class ThreadShare {
             count = stepLoihiGroup(gs, sc.ring, slotBase, ctr, local, count);
             break;
           case 'cuba':
-            count = stepCubaGroup(gs, sc.ring, slotBase, n, ctr, local, count);
+            count = stepCubaGroup(gs, sc.ring, slotBase, n, ctr, local, count, this.init.seed, t, o.index);
             break;
           case 'nsat':
             count = stepNsatGroup(gs, sc.ring, slotBase, n, ctr, local, count);

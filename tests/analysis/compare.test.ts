@@ -10,7 +10,8 @@ import {
   vanRossum,
 } from '../../analysis/compare.js';
 import { spikeCounts, trainsFromLists } from '../../analysis/spike-trains.js';
-import { stateScalesFromReports } from '../../analysis/emulator-trace.js';
+import { restOffset, stateScalesFromReports } from '../../analysis/emulator-trace.js';
+import { lif } from '../reference/build.js';
 
 describe('pearson', () => {
   it('is 1 for a positive affine copy and −1 for a reversed one', () => {
@@ -121,5 +122,18 @@ describe('state RMSE and scales', () => {
     const nested = stateScalesFromReports({ scales: { h: { v: { scale: 2, offset: 0 } } } });
     expect(nested.get('h.v')).toEqual({ scale: 2, offset: 0 });
     expect(stateScalesFromReports({ quantization: [] }).size).toBe(0);
+  });
+
+  it('reads the lowering\'s `scales` array (unit per state, optional offsets)', () => {
+    const m = stateScalesFromReports({ scales: [{ population: 'h', unit: { v: 0.5, i: 0.25 }, offset: { v: -0.06 } }, { population: 'bad' }] });
+    expect(m.get('h.v')).toEqual({ scale: 0.5, offset: -0.06 });
+    expect(m.get('h.i')).toEqual({ scale: 0.25 });
+    expect(m.size).toBe(2);
+  });
+
+  it('derives the lowering\'s rest offsets: rest, except a subtract-reset membrane with non-zero rest', () => {
+    expect(restOffset(lif({ rest: -0.06 }), 'v')).toBe(-0.06);
+    expect(restOffset(lif({ rest: -0.06, reset: { kind: 'subtract' } }), 'v')).toBe(0);
+    expect(restOffset(lif({ rest: 0, reset: { kind: 'subtract' } }), 'v')).toBe(0);
   });
 });

@@ -95,5 +95,20 @@ describe('dendrite diff (command line)', () => {
     expect(io.stderr).toMatch(/--steps must be an integer/);
     io = captureIo();
     expect(await main(['diff', 'net.snn', '--tau', '0'], io)).toBe(2);
+    io = captureIo();
+    expect(await main(['diff', 'net.snn', '--input-level', '2'], io)).toBe(2);
+  });
+
+  it('compiles and diffs a shipped example end to end (--json): identical fixed-rate inputs on both sides', async () => {
+    const io = captureIo();
+    const code = await main(['diff', 'dsl-examples/stdp.snn', '--steps', '60', '--seed', '9', '--json'], io);
+    expect(code, io.stderr).toBe(0);
+    const r = JSON.parse(io.stdout) as { steps: number; seed: number; populations: { population: string; spikes_fixed: number; spikes_float: number; van_rossum: number }[] };
+    expect(r.steps).toBe(60);
+    expect(r.seed).toBe(9);
+    const inputs = r.populations[0]!;
+    expect(inputs.spikes_fixed).toBeGreaterThan(0);
+    expect(inputs.spikes_float).toBe(inputs.spikes_fixed);
+    expect(inputs.van_rossum).toBe(0);
   });
 });

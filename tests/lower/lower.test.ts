@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { lower } from '../../compiler/lower/lower.js';
 import { resolveTarget } from '../../compiler/target/load.js';
 import type { TargetProfile } from '../../compiler/target/profile.js';
-import { materialize, materializationOrder, type SynapseTable } from '../../compiler/network/connectivity.js';
+import { materialize, type SynapseTable } from '../../compiler/network/connectivity.js';
 import { loadIr } from '../../ir/load.js';
 import { writeIr } from '../../ir/write.js';
 import type { DendriteIr } from '../../ir/types.js';
@@ -48,7 +48,7 @@ function irSynapses(ir: DendriteIr, unitOf: (proj: string) => number): Map<strin
 function tablesOf(net: Network): Map<string, SynapseTable> {
   const sizes = new Map(net.populations.map((p) => [p.name, p.size]));
   const t = new Map<string, SynapseTable>();
-  for (const p of materializationOrder(net.projections)) t.set(p.name, materialize(p, sizes.get(p.pre)!, sizes.get(p.post)!, (n) => t.get(n)));
+  for (const p of net.projections) t.set(p.name, materialize(p, sizes.get(p.pre)!, sizes.get(p.post)!));
   return t;
 }
 

@@ -1,0 +1,130 @@
+/**
+ * `dendrite baseline`: the float MLP baselines (BP, FA, DFA/"RBP", BFA, BDFA) on the same data split as the
+ * chip runs, so results read as "eRBP on the chip vs BP/RBP in float".
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../io.js';
+import type { CommandContext } from '../main.js';
+import { DiagnosticError } from '../../compiler/diagnostics/diagnostic.js';
+import { resolveDataSpec, DATA_SPEC_FORMS, DEFAULT_DATA_SPEC, type DataOptions } from '../../data/registry.js';
+import { ACTIVATIONS, MLP_DEFAULTS, TRAINING_MODES, checkMlpOptions, trainMlp, type Activation, type EpochMetrics, type TrainingMode } from '../../baseline/mlp.js';
+
+interface BaselineFlags {
+  layers: string;
+  mode: string;
+  epochs: string;
+  seed: string;
+  data: string;
+  trainSamples?: string;
+  testSamples?: string;
+  lr?: string;
+  feedbackLr?: string;
+  batch?: string;
+  hidden: string;
+  json?: boolean;
+}
+
+function positiveInt(flag: string, v: string): number {
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new UsageError(`${flag} must be a positive integer, got \`${v}\``);
+  return Number(v);
+}
+
+function positiveReal(flag: string, v: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || x <= 0) throw new UsageError(`${flag} must be a positive number, got \`${v}\``);
+  return x;
+}
+
+export function parseLayers(v: string): number[] {
+  if (!/^\d+(-\d+)+$/.test(v.trim())) throw new UsageError(`--layers must look like 784-200-10 (sizes joined by '-'), got \`${v}\``);
+  const sizes = v.trim().split('-').map(Number);
+  if (sizes.some((n) => n < 1)) throw new UsageError(`--layers sizes must be positive, got \`${v}\``);
+  return sizes;
+}
+
+/** A malformed `--data` spec or sample count is a usage error (exit 2); missing or broken files stay diagnostics. */
+function resolveDataOrUsage(spec: string, options: DataOptions) {
+  try {
+    return resolveDataSpec(spec, options);
+  } catch (e) {
+    if (e instanceof DiagnosticError && e.diagnostics.every((d) => d.code === 'SNN4511' || d.code === 'SNN4513')) {
+      throw new UsageError(e.diagnostics.map((d) => d.message + (d.hint ? ` (${d.hint})` : '')).join('; '));
+    }
+    throw e;
+  }
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('baseline')
+    .description('train a float MLP (BP / FA / DFA = random BP / BFA / BDFA) on the same data split as the chip runs')
+    .option('--layers <sizes>', 'layer sizes, input first', '784-200-10')
+    .option('--mode <mode>', `training rule: ${TRAINING_MODES.join(' | ')}`, 'bp')
+    .option('--epochs <n>', 'training epochs', '5')
+    .option('--seed <s>', 'seed of the initial weights, feedback matrices and shuffles', String(MLP_DEFAULTS.seed))
+    .option('--data <spec>', `data set: ${DATA_SPEC_FORMS.join(' | ')}`, DEFAULT_DATA_SPEC)
+    .option('--train-samples <n>', 'use only the first N training samples (class proportions kept)')
+    .option('--test-samples <n>', 'use only the first N test samples (class proportions kept)')
+    .option('--lr <rate>', `learning rate (default ${MLP_DEFAULTS.learningRate})`)
+    .option('--feedback-lr <rate>', 'learning rate of the feedback matrices in bfa/bdfa (default lr/10)')
+    .option('--batch <n>', `minibatch size (default ${MLP_DEFAULTS.batchSize})`)
+    .option('--hidden <f>', `hidden activation: ${ACTIVATIONS.join(' | ')}`, MLP_DEFAULTS.hidden)
+    .option('--json', 'print one JSON object instead of text')
+    .action((flags: BaselineFlags) => {
+      const layers = parseLayers(flags.layers);
+      if (!(TRAINING_MODES as readonly string[]).includes(flags.mode)) throw new UsageError(`--mode must be one of ${TRAINING_MODES.join(', ')}, got \`${flags.mode}\``);
+      if (!(ACTIVATIONS as readonly string[]).includes(flags.hidden)) throw new UsageError(`--hidden must be one of ${ACTIVATIONS.join(', ')}, got \`${flags.hidden}\``);
+      const mode = flags.mode as TrainingMode;
+      const epochs = positiveInt('--epochs', flags.epochs);
+      if (!/^\d+$/.test(flags.seed.trim())) throw new UsageError(`--seed must be a non-negative integer, got \`${flags.seed}\``);
+      const seed = Number(flags.seed) >>> 0;
+      const trainSamples = flags.trainSamples === undefined ? undefined : positiveInt('--train-samples', flags.trainSamples);
+      const testSamples = flags.testSamples === undefined ? undefined : positiveInt('--test-samples', flags.testSamples);
+      const learningRate = flags.lr === undefined ? undefined : positiveReal('--lr', flags.lr);
+      const feedbackLearningRate = flags.feedbackLr === undefined ? undefined : positiveReal('--feedback-lr', flags.feedbackLr);
+      const batchSize = flags.batch === undefined ? undefined : positiveInt('--batch', flags.batch);
+
+      const data = resolveDataOrUsage(flags.data, { trainSamples, testSamples });
+      const options = { layers, mode, epochs, seed, learningRate, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation };
+      const problems = checkMlpOptions(options, data.train);
+      if (problems.length > 0) throw new UsageError(problems.join('; '));
+
+      const io = ctx.io;
+      if (!flags.json) {
+        io.out(`baseline ${mode} ${layers.join('-')} (${flags.hidden}), ${data.description}\n`);
+      }
+      const result = trainMlp(data.train, data.test, {
+        ...options,
+        onEpoch: flags.json
+          ? undefined
+          : (e: EpochMetrics) =>
+              io.out(`epoch ${e.epoch}/${epochs}  train ${pct(e.trainAcc)}  test ${pct(e.testAcc)}  loss ${e.trainLoss.toFixed(4)}  ${e.seconds.toFixed(1)} s\n`),
+      });
+      const last = result.perEpoch[result.perEpoch.length - 1]!;
+      if (flags.json) {
+        io.out(
+          JSON.stringify({
+            mode,
+            layers,
+            hidden: flags.hidden,
+            data: data.spec,
+            train_samples: data.train.n,
+            test_samples: data.test.n,
+            epochs,
+            seed,
+            learning_rate: learningRate ?? MLP_DEFAULTS.learningRate,
+            batch_size: batchSize ?? MLP_DEFAULTS.batchSize,
+            train_accuracy: last.trainAcc,
+            test_accuracy: last.testAcc,
+            seconds: result.seconds,
+            per_epoch: result.perEpoch.map((e) => ({ epoch: e.epoch, train_accuracy: e.trainAcc, test_accuracy: e.testAcc, train_loss: e.trainLoss, seconds: e.seconds })),
+          }) + '\n',
+        );
+      } else {
+        io.out(`${mode} ${layers.join('-')}: test accuracy ${pct(last.testAcc)} after ${epochs} epoch${epochs === 1 ? '' : 's'} (${result.seconds.toFixed(1)} s)\n`);
+      }
+      ctx.exitCode = 0;
+    });
+}
