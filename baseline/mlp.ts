@@ -343,8 +343,9 @@ export class Mlp {
     return { loss, correct };
   }
 
-  /** bfa backward phase for one sample: accumulates the generative net's gradient into gB/gc. */
-  accumulateFeedback(x: ArrayLike<number>, label: number): void {
+  /** bfa backward phase for one sample: accumulates the generative net's gradient into gB/gc; returns its
+   *  reconstruction loss ½‖x̂ − x‖² (before the update). */
+  accumulateFeedback(x: ArrayLike<number>, label: number): number {
     const { n, L } = this;
     const g = this.bg;
     const ba = this.ba;
@@ -370,8 +371,11 @@ export class Mlp {
     // ε_0 = (x̂ − x) ⊙ σ'(a_x)
     const e0 = this.eps[0]!;
     const xh = g[0]!;
+    let loss = 0;
     for (let i = 0; i < n[0]!; i++) {
-      const ev = (xh[i]! - x[i]!) * xh[i]! * (1 - xh[i]!);
+      const diff = xh[i]! - x[i]!;
+      loss += 0.5 * diff * diff;
+      const ev = diff * xh[i]! * (1 - xh[i]!);
       // saturated background pixels give vanishing errors; flushing them to 0 avoids subnormal (very slow)
       // arithmetic and lets the loops below skip them
       e0[i] = Math.abs(ev) < 1e-12 ? 0 : ev;
@@ -406,6 +410,7 @@ export class Mlp {
       if (top) break;
       for (let j = 0; j < nout; j++) eout[j] = eout[j]! * this.actDeriv(gl[j]!);
     }
+    return loss;
   }
 
   /** Plain SGD step with the accumulated gradients, scaled by `rate` (already divided by the batch size). */

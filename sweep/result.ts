@@ -113,7 +113,7 @@ export function toCsv(results: readonly PointResult[], varied: readonly string[]
   const rows = results.map((r) => {
     const d = r.divergence;
     return [
-      r.id, String(r.seed), r.status, ...varied.map((p) => esc(r.values[p] ?? '')),
+      esc(r.id), String(r.seed), r.status, ...varied.map((p) => esc(r.values[p] ?? '')),
       num(r.train_accuracy), num(r.test_accuracy), num(r.synaptic_events), num(r.learning_updates), num(r.spikes), num(r.energy_pj),
       String(r.saturations), String(r.wraps),
       num(d?.count_correlation), num(d?.rate_rel_error), num(d?.van_rossum), num(r.synapse_memory_bits), num(r.weight_rms_rel_error),

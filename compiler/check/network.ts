@@ -261,7 +261,12 @@ export function checkNetwork(input: CheckInput): CheckOutput {
   const protocol = protocols[0] ? checkProtocol(ctx, protocols[0], populations, knownPop) : undefined;
 
   // Warn about rules no projection uses (a typo in `learn` shows up as an error elsewhere).
-  const used = new Set(finalProjections.map((p) => p.rule).filter((r): r is string => r !== null));
+  // Count every `learn` clause, including those of projections that had other errors.
+  const used = new Set<string>();
+  for (const m of members) {
+    if (m.kind !== 'projection') continue;
+    for (const it of m.items ?? []) if (it.kind === 'learn') used.add(it.rule.name);
+  }
   for (const r of ruleDecls.values()) if (!used.has(r.name.name)) ctx.bag.warning(CheckCodes.Unused, `rule \`${r.name.name}\` is not used by any projection`, r.name.span);
 
   const diagnostics = ctx.bag.all;

@@ -20,6 +20,13 @@ function check(body: string, prelude = ''): string[] {
 
 describe('checker: names', () => {
   it('accepts the base network', () => expect(check('')).toEqual([]));
+  it('warns about an unused rule, but not about one whose projection has another error', () => {
+    const text = (learn: string) =>
+      `network t {\n  population a = LIF(4)\n  population b = LIF(4)\n  rule r { on pre { w += post.zz } }\n  rule q { on pre { w += 1 } }\n  project a -> b : dense { w = 0.1; ${learn} }\n}\n`;
+    const unused = (t: string) => checkSource(t, 't.snn', () => undefined).diagnostics.filter((d) => d.code === 'SNN2901').map((d) => d.message);
+    // r is used (its read of post.zz is an error), q is not.
+    expect(unused(text('learn r'))).toEqual(['rule `q` is not used by any projection']);
+  });
   it('unknown population with a hint', () => {
     const r = checkSource('network t {\n  population h1 = LIF(2)\n  project h2 -> h1 : dense { w = 1 }\n}', 't', () => undefined);
     expect(r.diagnostics[0]).toMatchObject({ code: 'SNN2002', message: 'unknown population `h2`', hint: 'did you mean `h1`?' });

@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SopProgram } from '../../emulator/learning/program.js';
-import { BURN, N_H, N_OUT, SAMPLE, cosine, gauss, trainToy, transpose } from './toy.js';
+import { BURN, N_H, N_OUT, SAMPLE, cosine, gauss, trainToy, transpose, type ToyResult } from './toy.js';
 
 /** Fixed random feedback B ~ round(N(0, σ²)), N_OUT × N_H, independent per layer. */
 const randomB = (seed: number, sigma: number) => (layer: number) =>
@@ -32,8 +32,8 @@ function bfaRule(name: string): SopProgram {
       gates: [{ kind: 'time', period: SAMPLE, op: '>=', value: BURN }],
       op: 'add',
       terms: [
-        { mant: 1, exp: -6, factors: [{ kind: 'pre_trace', index: 0 }] },
-        { mant: -1, exp: -6, factors: [{ kind: 'weight' }] },
+        { mant: 1, exp: -12, factors: [{ kind: 'pre_trace', index: 0 }] },
+        { mant: -1, exp: -12, factors: [{ kind: 'weight' }] },
       ],
     }],
   };
@@ -56,12 +56,12 @@ describe('FA / DFA: fixed random feedback learns the 2-class toy', () => {
 
 describe('BFA: plastic feedback weights', () => {
   it('learns the toy, and the feedback aligns with the forward weights Wᵀ', () => {
-    const seed = 1;
+    const seed = 4;
     const B0 = randomB(seed, 30);
     const cos: number[] = [];
-    const fb = (r: { matrix: (n: string, a: number, b: number) => number[][] }) => {
-      const p = r.matrix('e_pos->hid1.u', N_OUT, N_H);
-      const n = r.matrix('e_neg->hid1.u', N_OUT, N_H);
+    const fb = (r: ToyResult, initial: boolean) => {
+      const p = r.matrix('e_pos->hid1.u', N_OUT, N_H, initial);
+      const n = r.matrix('e_neg->hid1.u', N_OUT, N_H, initial);
       return p.map((row, k) => row.map((x, j) => (x - n[k]![j]!) / 2)); // the effective B for e = E+ − E−
     };
     const r = trainToy({
@@ -72,9 +72,9 @@ describe('BFA: plastic feedback weights', () => {
         void emu; void ir;
       },
     });
-    const B = fb(r);
+    const B = fb(r, false);
     const W = r.matrix('hid1->out', N_H, N_OUT);
-    cos.push(cosine(B0(0), transpose(W)), cosine(B, transpose(W)));
+    cos.push(cosine(fb(r, true), transpose(r.matrix('hid1->out', N_H, N_OUT, true))), cosine(B, transpose(W)));
     // Control: the same network and seed with the feedback frozen (FA).
     const fa = trainToy({ seed, hidden: 1, feedback: { matrix: B0 } });
     const cosFa = cosine(B0(0), transpose(fa.matrix('hid1->out', N_H, N_OUT)));

@@ -84,8 +84,8 @@ export interface ToyResult {
   after: number;
   ir: DendriteIr;
   emu: Emulator;
-  /** Current stored weights of a projection, as a [pre][post] matrix (dense projections only). */
-  matrix: (name: string, rows: number, cols: number) => number[][];
+  /** Stored weights of a projection, as a [pre][post] matrix (dense projections only): now, or before training. */
+  matrix: (name: string, rows: number, cols: number, initial?: boolean) => number[][];
 }
 
 export function trainToy(o: ToyOptions): ToyResult {
@@ -154,6 +154,7 @@ export function trainToy(o: ToyOptions): ToyResult {
     engine.learningEnabled = true;
     return correct / testSamples;
   };
+  const W0 = emu.cores[0]!.weights.slice();
   const before = test();
   const n = o.trainSamples ?? 200;
   for (let k = 0; k < n; k++) {
@@ -161,8 +162,8 @@ export function trainToy(o: ToyOptions): ToyResult {
     o.afterSample?.(emu, engine, ir, k);
   }
   const after = test();
-  const matrix = (name: string, rows: number, cols: number) => {
-    const W = emu.cores[0]!.weights;
+  const matrix = (name: string, rows: number, cols: number, initial = false) => {
+    const W = initial ? W0 : emu.cores[0]!.weights;
     const r = rowsOf(ir, name);
     return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => W[r[i * cols + j]!]!));
   };
