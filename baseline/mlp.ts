@@ -36,6 +36,8 @@ export interface MlpOptions {
   readonly epochs: number;
   readonly batchSize?: number;
   readonly learningRate?: number;
+  /** Learning rates are multiplied by this after every epoch (epoch e uses η·decay^(e−1)). */
+  readonly lrDecay?: number;
   /** Learning rate of the feedback matrices (bfa, bdfa); default: learningRate / 10 (larger rates let the
    *  feedback weights, and with them the forward updates, grow until training diverges). */
   readonly feedbackLearningRate?: number;
@@ -50,6 +52,7 @@ export interface MlpOptions {
 export const MLP_DEFAULTS = {
   batchSize: 10,
   learningRate: 0.1,
+  lrDecay: 0.8,
   hidden: 'relu' as Activation,
   output: 'softmax' as OutputKind,
   seed: 1,
@@ -462,16 +465,21 @@ export class Mlp {
 export function trainMlp(train: Dataset, test: Dataset, options: MlpOptions): MlpResult {
   const errs = checkMlpOptions(options, train);
   if (errs.length > 0) throw new Error(`trainMlp: ${errs.join('; ')}`);
-  const o = { ...MLP_DEFAULTS, ...options };
+  // options given as `undefined` (e.g. unset CLI flags) keep the defaults
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as MlpOptions;
+  const o = { ...MLP_DEFAULTS, ...given };
   const rng = mulberry32(o.seed);
   const net = new Mlp(o.layers, o.mode, o.hidden, o.output, rng);
-  const lr = o.learningRate;
-  const fbRate = o.feedbackLearningRate ?? lr / 10;
+  const lr0 = o.learningRate;
+  const fbRate0 = o.feedbackLearningRate ?? lr0 / 10;
   const order = Array.from({ length: train.n }, (_, i) => i);
   const perEpoch: EpochMetrics[] = [];
   const t0 = performance.now();
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const te = performance.now();
+    const decay = Math.pow(o.lrDecay, epoch - 1);
+    const lr = lr0 * decay;
+    const fbRate = fbRate0 * decay;
     shuffleInPlace(order, rng);
     let right = 0;
     let lossSum = 0;

@@ -10,8 +10,9 @@
  * Per-core work in phase 2 reads only that core's ring: it is the seam for running cores in parallel workers
  * (phase 3 would then pull spikes per target core). This implementation runs all cores in one thread.
  *
- * EMULATED: integer compartment dynamics per model (kernels/), synaptic delays, blank-out, sources, counters.
- * NOT EMULATED: mesh contention and routing time (hops are counted, not scheduled), compartment noise,
+ * EMULATED: integer compartment dynamics per model (kernels/), synaptic delays, blank-out, sources, Bernoulli
+ * noise into v (`cuba` groups), counters.
+ * NOT EMULATED: mesh contention and routing time (hops are counted, not scheduled),
  * chip-specific PRNG streams. Cycles and energy are estimates from the IR's cost table.
  */
 import type { DendriteIr, LabelSource, PoissonSource, SpikeListSource } from '../ir/types.js';
@@ -188,7 +189,7 @@ export class Emulator {
           count = stepLoihiGroup(gs, rt.ring, slotBase, rt.counters, local, count);
           break;
         case 'cuba':
-          count = stepCubaGroup(gs, rt.ring, slotBase, n, rt.counters, local, count);
+          count = stepCubaGroup(gs, rt.ring, slotBase, n, rt.counters, local, count, this.seed, t, rt.index);
           break;
         case 'nsat':
           count = stepNsatGroup(gs, rt.ring, slotBase, n, rt.counters, local, count);

@@ -20,6 +20,7 @@ interface BaselineFlags {
   lr?: string;
   feedbackLr?: string;
   batch?: string;
+  lrDecay?: string;
   hidden: string;
   json?: boolean;
 }
@@ -69,6 +70,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--test-samples <n>', 'use only the first N test samples (class proportions kept)')
     .option('--lr <rate>', `learning rate (default ${MLP_DEFAULTS.learningRate})`)
     .option('--feedback-lr <rate>', 'learning rate of the feedback matrices in bfa/bdfa (default lr/10)')
+    .option('--lr-decay <f>', `learning-rate factor per epoch (default ${MLP_DEFAULTS.lrDecay})`)
     .option('--batch <n>', `minibatch size (default ${MLP_DEFAULTS.batchSize})`)
     .option('--hidden <f>', `hidden activation: ${ACTIVATIONS.join(' | ')}`, MLP_DEFAULTS.hidden)
     .option('--json', 'print one JSON object instead of text')
@@ -84,10 +86,11 @@ export function register(program: Command, ctx: CommandContext): void {
       const testSamples = flags.testSamples === undefined ? undefined : positiveInt('--test-samples', flags.testSamples);
       const learningRate = flags.lr === undefined ? undefined : positiveReal('--lr', flags.lr);
       const feedbackLearningRate = flags.feedbackLr === undefined ? undefined : positiveReal('--feedback-lr', flags.feedbackLr);
+      const lrDecay = flags.lrDecay === undefined ? undefined : positiveReal('--lr-decay', flags.lrDecay);
       const batchSize = flags.batch === undefined ? undefined : positiveInt('--batch', flags.batch);
 
       const data = resolveDataOrUsage(flags.data, { trainSamples, testSamples });
-      const options = { layers, mode, epochs, seed, learningRate, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation };
+      const options = { layers, mode, epochs, seed, learningRate, lrDecay, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation };
       const problems = checkMlpOptions(options, data.train);
       if (problems.length > 0) throw new UsageError(problems.join('; '));
 
@@ -115,6 +118,7 @@ export function register(program: Command, ctx: CommandContext): void {
             epochs,
             seed,
             learning_rate: learningRate ?? MLP_DEFAULTS.learningRate,
+            lr_decay: lrDecay ?? MLP_DEFAULTS.lrDecay,
             batch_size: batchSize ?? MLP_DEFAULTS.batchSize,
             train_accuracy: last.trainAcc,
             test_accuracy: last.testAcc,

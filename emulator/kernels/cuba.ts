@@ -77,6 +77,17 @@ class PreparedVar {
     this.zeroStable = this.floor <= 0 && this.ceiling >= 0;
   }
 
+  /** The overflow rule alone (no leak, no clamps): y itself if within the width, else wrapped or saturated and counted. */
+  fit(y: number): number {
+    if (y >= this.lo && y <= this.hi) return y;
+    if (this.wrap) {
+      this.wraps++;
+      return wrapSigned(y, this.bits);
+    }
+    this.sats++;
+    return y < 0 ? this.lo : this.hi;
+  }
+
   /** Leak + add + overflow + clamp of compartment k's value x; counts wraps and saturations (clamps as such). */
   integrate(x: number, k: number, add: number): number {
     let y: number;
@@ -125,8 +136,13 @@ interface Prepared {
   readonly inWrap: boolean;
   /** Every variable keeps 0 at 0, so a compartment with all state, input and bias 0 is skipped (see below). */
   readonly zeroStable: boolean;
-  /** Current and v both Loihi-decayed, no clamps, no dendrite: the specialised loop `stepCubaLif` applies. */
+  /**
+   * Current and v both Loihi-decayed, no clamps, no dendrite, widths ≤ 30 bits and |bias| < 2^29: the
+   * specialised loop `stepCubaLif` applies (its int32 sums cannot overflow under these bounds).
+   */
   readonly lif: boolean;
+  /** All per-compartment registers the LIF loop reads are equal across the group. */
+  readonly uniform: boolean;
 }
 
 const prepared = new WeakMap<CubaGroup, Prepared>();
@@ -142,7 +158,9 @@ function prepare(g: CubaGroup): Prepared {
       current, v, dendrite, inLo: -half, inHi: half - 1, inWrap: g.inputOverflow === 'wrap',
       zeroStable: v.zeroStable && (current === null || current.zeroStable) && (dendrite === null || dendrite.zeroStable),
       lif: current !== null && dendrite === null && current.leak === LEAK_LOIHI && v.leak === LEAK_LOIHI &&
-        current.floor === -Infinity && current.ceiling === Infinity && v.floor === -Infinity && v.ceiling === Infinity,
+        current.floor === -Infinity && current.ceiling === Infinity && v.floor === -Infinity && v.ceiling === Infinity &&
+        g.inputBits <= 30 && current.bits <= 30 && v.bits <= 30 && g.bias.every((b) => Math.abs(b) < 2 ** 29),
+      uniform: [current?.reg, v.reg, g.bias, g.threshold, g.refractDelay].every((a) => a === undefined || a.every((x) => x === a[0])),
     };
     prepared.set(g, p);
   }
@@ -174,7 +192,9 @@ export function stepCubaGroup(
   const nAmp = g.noise ? g.noise.amplitude : 0;
   if (nThr > 0 && step < 0) throw new Error(`cuba group ${g.name}: noise needs the (seed, step, core) key from the caller`);
   const P = prepare(g);
-  if (P.lif && nThr === 0) return stepCubaLif(gs, P, input, inputBase, counters, spiked, count);
+  if (P.lif && nThr === 0) {
+    return P.uniform ? stepCubaLifUniform(gs, P, input, inputBase, counters, spiked, count) : stepCubaLif(gs, P, input, inputBase, counters, spiked, count);
+  }
   const { first, size, bias, threshold, compare, reset, refractDelay, refractoryValue } = g;
   const pv = P.v;
   const pi = P.current;
@@ -256,9 +276,17 @@ export function stepCubaGroup(
   return count;
 }
 
+/** decayLoihi for the rare states beyond ±2^19 (exact in doubles); r = 4096 − offset − register. */
+function decayWide(x: number, r: number): number {
+  return x >= 0 ? Math.floor((x * r) / 4096) : 0 - Math.floor((-x * r) / 4096);
+}
+
 /**
- * The common current-based LIF configuration (two Loihi-decayed states, no clamps, no dendrite) as one flat
- * loop: the same operations as the general loop above, in the same order, with every constant in a local.
+ * The common current-based LIF configuration (see `Prepared.lif`) as one flat loop: the same operations as the
+ * general loop above, in the same order. Why it may use int32 arithmetic (`| 0`): a state within ±2^19 decays
+ * to within ±2^19 by an exact shift (product < 2^31); the input is first brought into its ≤ 30-bit width, the
+ * current into its ≤ 30-bit width before it is added to v, and |bias| < 2^29, so every int32 sum here is below
+ * 2^31 in magnitude. States outside ±2^19 (host-written or wide) take the exact double path.
  */
 function stepCubaLif(
   gs: GroupState,
@@ -284,66 +312,46 @@ function stepCubaLif(
   const inBits = g.inputBits;
   const iLo = pi.lo;
   const iHi = pi.hi;
-  const iWrap = pi.wrap;
-  const iBits = pi.bits;
   const vLo = pv.lo;
   const vHi = pv.hi;
-  const vWrap = pv.wrap;
   const vBits = pv.bits;
+  pi.wraps = pi.sats = pv.wraps = pv.sats = 0;
   const strict = g.compare === 'gt';
   const resetMode = g.reset.mode === 'value' ? 0 : g.reset.mode === 'subtract' ? 1 : 2;
   const resetValue = g.reset.value;
   let inWraps = 0;
   let inSats = 0;
-  let iWraps = 0;
-  let iSats = 0;
-  let vWraps = 0;
-  let vSats = 0;
   for (let k = 0; k < size; k++) {
     const slot = inputBase + first + k;
-    let in0 = input[slot]!;
-    let x = I[k]!;
-    let y = V[k]!;
+    let d = input[slot]!;
+    const x = I[k]!;
+    const y = V[k]!;
     let ref = REF[k]!;
     const b = bias[k]!;
-    if (b === 0 && in0 === 0 && x === 0 && y === 0 && ref === 0 && (strict ? threshold[k]! >= 0 : threshold[k]! > 0)) continue;
+    if (b === 0 && d === 0 && x === 0 && y === 0 && ref === 0 && (strict ? threshold[k]! >= 0 : threshold[k]! > 0)) continue;
     input[slot] = 0;
-    if (in0 < inLo || in0 > inHi) {
+    if (d < inLo || d > inHi) {
       if (inWrap) {
-        in0 = wrapSigned(in0, inBits);
+        d = wrapSigned(d, inBits);
         inWraps++;
       } else {
-        in0 = in0 < 0 ? inLo : inHi;
+        d = d < 0 ? inLo : inHi;
         inSats++;
       }
     }
+    const in0 = d | 0;
     const ri = rI0 - regI[k]!;
-    let i = (x >= 0
-      ? (x < 524288 ? (x * ri) >> 12 : Math.floor((x * ri) / 4096))
-      : (x > -524288 ? 0 - ((-x * ri) >> 12) : 0 - Math.floor((-x * ri) / 4096))) + in0;
-    if (i < iLo || i > iHi) {
-      if (iWrap) {
-        i = wrapSigned(i, iBits);
-        iWraps++;
-      } else {
-        i = i < 0 ? iLo : iHi;
-        iSats++;
-      }
-    }
+    // Both arms end in an int32 (`fit` returns a value within the ≤ 30-bit width), so i and v stay int32.
+    let i = x >= -524287 && x <= 524287
+      ? ((x >= 0 ? (x * ri) >> 12 : 0 - ((-x * ri) >> 12)) + in0) | 0
+      : pi.fit(decayWide(x, ri) + in0) | 0;
+    if (i < iLo || i > iHi) i = pi.fit(i) | 0;
     I[k] = i;
     const rv = rV0 - regV[k]!;
-    let v = (y >= 0
-      ? (y < 524288 ? (y * rv) >> 12 : Math.floor((y * rv) / 4096))
-      : (y > -524288 ? 0 - ((-y * rv) >> 12) : 0 - Math.floor((-y * rv) / 4096))) + (i + b);
-    if (v < vLo || v > vHi) {
-      if (vWrap) {
-        v = wrapSigned(v, vBits);
-        vWraps++;
-      } else {
-        v = v < 0 ? vLo : vHi;
-        vSats++;
-      }
-    }
+    let v = y >= -524287 && y <= 524287
+      ? ((y >= 0 ? (y * rv) >> 12 : 0 - ((-y * rv) >> 12)) + i + b) | 0
+      : pv.fit(decayWide(y, rv) + (i + b)) | 0;
+    if (v < vLo || v > vHi) v = pv.fit(v) | 0;
     if (ref > 0) {
       v = refractoryValue;
       ref--;
@@ -361,7 +369,95 @@ function stepCubaLif(
   }
   counters.compartmentUpdates += size;
   countOverflow(counters, 'in', inWraps, inSats);
-  countOverflow(counters, 'i', iWraps, iSats);
-  countOverflow(counters, 'v', vWraps, vSats);
+  countOverflow(counters, 'i', pi.wraps, pi.sats);
+  countOverflow(counters, 'v', pv.wraps, pv.sats);
+  return count;
+}
+
+/** `stepCubaLif` for a group whose per-compartment registers are all equal (the usual case): constants in locals. */
+function stepCubaLifUniform(
+  gs: GroupState,
+  P: Prepared,
+  input: Float64Array,
+  inputBase: number,
+  counters: CoreCounters,
+  spiked: Int32Array,
+  count: number,
+): number {
+  const g = gs.group as CubaGroup;
+  const { first, size, refractoryValue } = g;
+  const pi = P.current!;
+  const pv = P.v;
+  const V = gs.arrays.v!;
+  const I = gs.arrays.i!;
+  const REF = gs.arrays.ref!;
+  // Every compartment has the same registers (Prepared.uniform): read them once.
+  const ri = 4096 - pi.offset - pi.reg[0]!;
+  const rv = 4096 - pv.offset - pv.reg[0]!;
+  const b = g.bias[0]!;
+  const th = g.threshold[0]!;
+  const rd = g.refractDelay[0]!;
+  const quiet = b === 0 && (g.compare === 'gt' ? th >= 0 : th > 0);
+  // v ≥ θ ⟺ v > θ − 1 for integers: one comparison for both modes.
+  const thStrict = g.compare === 'gt' ? th : th - 1;
+  const { inLo, inHi, inWrap } = P;
+  const inBits = g.inputBits;
+  const iLo = pi.lo;
+  const iHi = pi.hi;
+  const vLo = pv.lo;
+  const vHi = pv.hi;
+  const vBits = pv.bits;
+  pi.wraps = pi.sats = pv.wraps = pv.sats = 0;
+  const strict = g.compare === 'gt';
+  const resetMode = g.reset.mode === 'value' ? 0 : g.reset.mode === 'subtract' ? 1 : 2;
+  const resetValue = g.reset.value;
+  let inWraps = 0;
+  let inSats = 0;
+  for (let k = 0; k < size; k++) {
+    const slot = inputBase + first + k;
+    let d = input[slot]!;
+    const x = I[k]!;
+    const y = V[k]!;
+    let ref = REF[k]!;
+    if (quiet && d === 0 && x === 0 && y === 0 && ref === 0) continue;
+    input[slot] = 0;
+    if (d < inLo || d > inHi) {
+      if (inWrap) {
+        d = wrapSigned(d, inBits);
+        inWraps++;
+      } else {
+        d = d < 0 ? inLo : inHi;
+        inSats++;
+      }
+    }
+    const in0 = d | 0;
+    // Both arms end in an int32 (`fit` returns a value within the ≤ 30-bit width), so i and v stay int32.
+    let i = x >= -524287 && x <= 524287
+      ? ((x >= 0 ? (x * ri) >> 12 : 0 - ((-x * ri) >> 12)) + in0) | 0
+      : pi.fit(decayWide(x, ri) + in0) | 0;
+    if (i < iLo || i > iHi) i = pi.fit(i) | 0;
+    I[k] = i;
+    let v = y >= -524287 && y <= 524287
+      ? ((y >= 0 ? (y * rv) >> 12 : 0 - ((-y * rv) >> 12)) + i + b) | 0
+      : pv.fit(decayWide(y, rv) + (i + b)) | 0;
+    if (v < vLo || v > vHi) v = pv.fit(v) | 0;
+    if (ref > 0) {
+      v = refractoryValue;
+      ref--;
+    } else {
+      if (v > thStrict) {
+        spiked[count++] = first + k;
+        if (resetMode === 0) v = resetValue;
+        else if (resetMode === 1) v = applyOverflow(v - th, vBits, g.v.overflow);
+        ref = rd;
+      }
+    }
+    V[k] = v;
+    REF[k] = ref;
+  }
+  counters.compartmentUpdates += size;
+  countOverflow(counters, 'in', inWraps, inSats);
+  countOverflow(counters, 'i', pi.wraps, pi.sats);
+  countOverflow(counters, 'v', pv.wraps, pv.sats);
   return count;
 }

@@ -25,7 +25,9 @@ describe('dendrite baseline', () => {
     expect(code).toBe(0);
     expect(io.stdout).toMatch(/epoch 1\/2 .*test \d+\.\d\d%/);
     expect(io.stdout).toMatch(/epoch 2\/2/);
-    expect(io.stdout).toMatch(/bp 784-20-10: test accuracy \d+\.\d\d% after 2 epochs/);
+    const m = /bp 784-20-10: test accuracy (\d+\.\d\d)% after 2 epochs/.exec(io.stdout);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(60); // it learned something (chance is 10 %)
   });
 
   it('--json prints one JSON object', async () => {

@@ -83,6 +83,14 @@ describe('float MLP baseline', () => {
     }
   });
 
+  it('treats options given as undefined as unset (defaults apply)', () => {
+    const train = blobs(300, 1);
+    const r = trainMlp(train, train, { layers: [16, 8, 3], mode: 'bp', epochs: 2, seed: 1, batchSize: undefined, learningRate: undefined });
+    const d = trainMlp(train, train, { layers: [16, 8, 3], mode: 'bp', epochs: 2, seed: 1 });
+    expect(r.perEpoch[1]!.testAcc).toBe(d.perEpoch[1]!.testAcc);
+    expect(r.perEpoch[1]!.testAcc).toBeGreaterThan(0.9);
+  });
+
   it('is deterministic given the seed, and the seed matters', () => {
     const train = blobs(90, 1);
     const test = blobs(30, 2);

@@ -77,6 +77,8 @@ export interface ToyOptions {
   afterStep?: (emu: Emulator, t: number) => void;
   trainSamples?: number;
   testSamples?: number;
+  /** Forward projections without a learning rule (the error statistics then stay stationary). */
+  frozenForward?: boolean;
 }
 
 export interface ToyResult {
@@ -106,7 +108,7 @@ export function trainToy(o: ToyOptions): ToyResult {
     const name = `${chain[l]}->${chain[l + 1]}`;
     const rows = l === 0 ? N_IN : N_H;
     const cols = l + 2 === chain.length ? N_OUT : N_H;
-    projs.push({ name, pre: chain[l]!, post: chain[l + 1]!, weights: init(seed, rows, cols, -30, 90, l + 1), program: toIrProgram(dendriteRule(name, 7)), weightMin: -255, weightMax: 255 });
+    projs.push({ name, pre: chain[l]!, post: chain[l + 1]!, weights: init(seed, rows, cols, -30, 90, l + 1), ...(o.frozenForward ? {} : { program: toIrProgram(dendriteRule(name, 7)) }), weightMin: -255, weightMax: 255 });
   }
   projs.push(
     { name: 'label->e_pos', pre: 'label', post: 'e_pos', weights: one(90) },
