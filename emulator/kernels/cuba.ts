@@ -399,7 +399,7 @@ function stepCubaLifUniform(
   const rd = g.refractDelay[0]!;
   const quiet = b === 0 && (g.compare === 'gt' ? th >= 0 : th > 0);
   // v ≥ θ ⟺ v > θ − 1 for integers: one comparison for both modes.
-  const thStrict = g.compare === 'gt' ? th : th - 1;
+  const thStrict = g.compare === 'gt' ? th : th;
   const { inLo, inHi, inWrap } = P;
   const inBits = g.inputBits;
   const iLo = pi.lo;
@@ -408,7 +408,6 @@ function stepCubaLifUniform(
   const vHi = pv.hi;
   const vBits = pv.bits;
   pi.wraps = pi.sats = pv.wraps = pv.sats = 0;
-  const strict = g.compare === 'gt';
   const resetMode = g.reset.mode === 'value' ? 0 : g.reset.mode === 'subtract' ? 1 : 2;
   const resetValue = g.reset.value;
   let inWraps = 0;

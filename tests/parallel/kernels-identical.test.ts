@@ -27,9 +27,25 @@ function stateValue(r: Rand, bits: number): number {
   }
 }
 
-function lifVariant(g: CubaGroup, r: Rand): CubaGroup {
-  const sv = (x: StateVar): StateVar => ({ ...x, decay: { kind: 'loihi12', offset: r.pick([0, 1] as const) }, decayReg: Int32Array.from(x.decayReg, () => r.int(0, 4095 - 1)), floor: null, ceiling: null });
-  return { ...g, current: sv(g.current ?? g.v), v: sv(g.v), dendrite: null, noise: null };
+/** The LIF configuration of the specialised loops; `uniform`: every compartment has the same registers. */
+/**
+ * The LIF configuration of the specialised loops; `uniform`: every compartment has the same registers; `small`:
+ * full decay and thresholds near the small inputs, so v often lands exactly on θ (tests `gt` vs `ge`).
+ */
+function lifVariant(g: CubaGroup, r: Rand, uniform: boolean, small: boolean): CubaGroup {
+  const regs = (a: Int32Array, f: () => number) => {
+    const one = f();
+    return Int32Array.from(a, () => (uniform ? one : f()));
+  };
+  const sv = (x: StateVar): StateVar => {
+    const offset = r.pick([0, 1] as const);
+    return { ...x, decay: { kind: 'loihi12', offset }, decayReg: regs(x.decayReg, () => (small ? 4095 - offset : r.int(0, 4095 - 1))), floor: null, ceiling: null };
+  };
+  return {
+    ...g, current: sv(g.current ?? g.v), v: sv(g.v), dendrite: null, noise: null,
+    bias: regs(g.bias, () => (small ? r.int(-3, 3) : r.int(-50, 50))), threshold: regs(g.threshold, () => (small ? r.int(-2, 8) : r.int(-5, 2000))),
+    refractDelay: regs(g.refractDelay, () => r.int(0, 4)),
+  };
 }
 
 describe('optimised cuba kernel = reference kernel, bit for bit', () => {
@@ -37,12 +53,13 @@ describe('optimised cuba kernel = reference kernel, bit for bit', () => {
     let spikes = 0;
     let checked = 0;
     fc.assert(
-      fc.property(fc.nat(), fc.boolean(), (seed, lif) => {
+      fc.property(fc.nat(), fc.constantFrom('general', 'lif', 'uniform'), (seed, mode) => {
         const r = new Rand(seed ^ 0x9e3779b9);
         const ir = randomIr(seed, { models: ['cuba'], steps: 1, random: false });
         for (const core of ir.cores) {
           for (const g0 of core.groups) {
-            const g = lif ? lifVariant(g0 as CubaGroup, r) : { ...(g0 as CubaGroup), noise: null };
+            const small = mode !== 'general' && r.chance(0.5);
+            const g = mode === 'general' ? { ...(g0 as CubaGroup), noise: null } : lifVariant(g0 as CubaGroup, r, mode === 'uniform', small);
             const names = ['v', 'ref', ...(g.current ? ['i'] : []), ...(g.dendrite ? [g.dendrite.name] : [])];
             const mk = (): GroupState => ({ group: g, arrays: Object.fromEntries(names.map((n) => [n, new Int32Array(g.size)])) });
             const a = mk();
@@ -56,7 +73,7 @@ describe('optimised cuba kernel = reference kernel, bit for bit', () => {
             const sa = new Int32Array(g.size);
             const sb = new Int32Array(g.size);
             for (let t = 0; t < 30; t++) {
-              for (let k = 0; k < inA.length; k++) inA[k] = r.chance(0.5) ? 0 : stateValue(r, r.int(8, 26));
+              for (let k = 0; k < inA.length; k++) inA[k] = r.chance(0.5) ? 0 : small ? r.int(-6, 10) : stateValue(r, r.int(8, 26));
               const inB = inA.slice();
               const na = stepCubaGroupReference(a, inA, 0, stride, ca, sa, 0);
               const nb = stepCubaGroup(b, inB, 0, stride, cb, sb, 0);
@@ -72,7 +89,7 @@ describe('optimised cuba kernel = reference kernel, bit for bit', () => {
           }
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 90 },
     );
     expect(spikes).toBeGreaterThan(50);
     expect(checked).toBeGreaterThan(1000);
