@@ -13,7 +13,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Emulator } from '../dist/emulator/emulator.js';
@@ -117,7 +117,7 @@ function main() {
       '  apt-get install python3-brian\n(or set BRIAN_PYTHON to a python that has brian2). Running the Dendrite side only.\n\n');
   }
   process.stdout.write(`CUBA benchmark: fan-in ${o.fanin} (p = fanin/N), ${o.duration} s biological time = ${steps} steps of 0.1 ms, ` +
-    `Dendrite threads ${o.workers.join(', ')}, ${availableParallelism()} CPUs, node ${process.version}` +
+    `Dendrite threads ${o.workers.join(', ')}, ${availableParallelism()} CPUs (load average ${loadavg()[0].toFixed(1)}), node ${process.version}` +
     (brian ? `, Brian2 ${brian.version} cpp_standalone (${brian.py})` : '') + '\n\n');
   const results = [];
   const header = ['N', 'simulator', 'run s', 'spikes', 'syn. events', 'events/s', 'rate Hz', 'note'];
@@ -160,7 +160,8 @@ function main() {
     process.stdout.write(`N=${N}: spike digests of all Dendrite runs ${digests.size === 1 ? 'identical' : 'DIFFER'}\n\n`);
     if (digests.size !== 1) process.exitCode = 1;
   }
-  if (o.json) writeFileSync(o.json, JSON.stringify({ argv: process.argv.slice(2), node: process.version, cpus: availableParallelism(), results }, null, 2));
+  process.stdout.write(`load average at the end: ${loadavg()[0].toFixed(1)} (timings on a loaded machine are inflated; compare within one run)\n`);
+  if (o.json) writeFileSync(o.json, JSON.stringify({ argv: process.argv.slice(2), node: process.version, cpus: availableParallelism(), loadavg: loadavg(), results }, null, 2));
 }
 
 function printTable(rows) {

@@ -399,7 +399,7 @@ function stepCubaLifUniform(
   const rd = g.refractDelay[0]!;
   const quiet = b === 0 && (g.compare === 'gt' ? th >= 0 : th > 0);
   // v ≥ θ ⟺ v > θ − 1 for integers: one comparison for both modes.
-  const thStrict = g.compare === 'gt' ? th : th;
+  const thStrict = g.compare === 'gt' ? th : th - 1;
   const { inLo, inHi, inWrap } = P;
   const inBits = g.inputBits;
   const iLo = pi.lo;

@@ -6,18 +6,31 @@
  *     that reset on a spike, after the reset; see docs/learning.md).
  * Per step: (1) modulators from their schedules, (2) traces decay, then take this step's impulses, (3) each
  * program's events run on their triggers (pre spikes → the axon's CSR rows; post spikes → the rows into the
- * compartment, via a reverse index built once; periodic → every row). Everything is allocated at the first step;
- * the per-event loops only index typed arrays.
+ * compartment, via a reverse index; periodic → every row). The indexes and trace arrays are built from the IR in
+ * the constructor; the post-state arrays are bound to the emulator's run-time cores at the first step. The
+ * per-event loops only index typed arrays.
+ *
+ * Two execution paths, with identical results (tests/learning/perf-equivalence.test.ts):
+ *   - general: every factor and gate evaluated per synapse (any program);
+ *   - per-post fast path, for events whose gates and factors read only per-post-neuron values (post state, post
+ *     traces, modulators) — eRBP is one: the gate result and the rounded increment (floor and floor + 1, plus
+ *     the fraction that decides stochastic rounding) are computed once per post compartment into typed arrays,
+ *     and each synapse costs one table look-up, at most one keyed draw (same key as the general path) and one
+ *     clamped addition. Programs driven by another projection always take the general path.
  *
  * Order independence: an update reads only its own synapse's weight, traces (fixed during the event phase),
  * post state and modulators, and its random draw is keyed by (seed, step, core, synapse row, event), so the
  * result does not depend on the order in which spikes or cores are processed.
+ *
+ * State: `saveState()` / `loadState()` copy everything mutable (sample start, registers and which the host has
+ * set, traces) as plain typed arrays; `reset()` clears traces and scheduled registers between samples.
  */
 import type { DendriteIr } from '../../ir/types.js';
 import type { LearningContext, LearningEngine } from '../learning-engine.js';
 import { draw, STREAM_LEARNING_BASE } from '../prng.js';
 import type { CoreRuntime } from '../state.js';
-import { compare, eventFracBits, isSopProgram, validateProgram, type CompareOp, type FactorRef, type SopProgram } from './program.js';
+import { compare, eventFracBits, isSopProgram, validateProgram, type CompareOp, type EventDef, type FactorRef, type SopProgram } from './program.js';
+import { drawPrefix, drawWithPrefix } from './keyed-draw.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 
 // Factor codes of the compiled form.
@@ -28,6 +41,12 @@ const F_MOD = 3;
 const F_W = 4;
 
 const OP_CODE: Record<CompareOp, number> = { '<': 0, '<=': 1, '>': 2, '>=': 3, '==': 4, '!=': 5 };
+
+// Rounding codes of the compiled form.
+const ROUND_EXACT = 0;
+const ROUND_TRUNC = 1;
+const ROUND_FLOOR = 2;
+const ROUND_STOCHASTIC = 3;
 
 /** Stream for trace rounding draws: TRACE_STREAM + (unit·16 + trace)·2 + (0 decay | 1 impulse). */
 const TRACE_STREAM = STREAM_LEARNING_BASE + 64;
@@ -52,6 +71,28 @@ interface CompiledEvent {
   factors: CompiledFactor[][];
   fracBits: number;
   pow: number;
+  /** How Δ is rounded: ROUND_EXACT (F = 0), ROUND_TRUNC, ROUND_FLOOR or ROUND_STOCHASTIC. */
+  round: number;
+  /** Δ saturation bound 2^(accumulatorBits − 1) (precomputed: a variable-exponent `**` is slow in hot loops). */
+  am: number;
+  /** Draw stream of stochastic rounding: STREAM_LEARNING_BASE + event index. */
+  stream: number;
+  /** Gates and factors read only per-post values: eligible for the per-post fast path. */
+  perPost: boolean;
+  /** Fast path: the gate operands, then every term's factors, in evaluation order. */
+  slots: CompiledFactor[];
+  /** Fast path, per compartment group of the source core: where each slot's value is read (set by `bind`). */
+  plans: SlotPlan[];
+}
+
+/**
+ * Where the fast path reads each slot of an event for the compartments of one group: `arrs[s][comp + offs[s]]`,
+ * or `consts[s]` when `arrs[s]` is null (a modulator, refreshed per event run, or a state the group lacks: 0).
+ */
+interface SlotPlan {
+  readonly arrs: (Int32Array | null)[];
+  readonly offs: Int32Array;
+  readonly consts: Float64Array;
 }
 
 /**
@@ -77,8 +118,21 @@ interface Unit {
   readonly postRows: Int32Array;
   /** Axons of the source group (for periodic triggers). */
   readonly axons: Int32Array;
-  /** Per source-core compartment group: arrays of each post-state name read by the program. */
-  readonly stateArrays: Map<string, (Int32Array | null)[]>;
+  /** Post-state names the program reads. */
+  readonly stateNames: readonly string[];
+  /** Per source-core compartment group: arrays of each post-state name (bound to the run-time cores). */
+  stateArrays: Map<string, (Int32Array | null)[]>;
+  /** Compartments [postFirst, postEnd) hold every target of the group (the per-post table's range). */
+  readonly postFirst: number;
+  readonly postEnd: number;
+  /** Weight bounds of the updated rows when not driven: max(weightMin, bounds[0]), min(weightMax, bounds[1]). */
+  readonly wLo: number;
+  readonly wHi: number;
+  /** Per-post table of the fast path (per source-core compartment): gate open, Δ low / high, rounding fraction. */
+  readonly open: Uint8Array;
+  readonly dLo: Float64Array;
+  readonly dHi: Float64Array;
+  readonly frac: Float64Array;
 }
 
 /** Per-group trace arrays exposed for probes. */
@@ -89,31 +143,77 @@ export interface TraceView {
   readonly values: Int32Array;
 }
 
+/**
+ * Everything mutable in the engine, as plain numbers and typed arrays (deep copies), for checkpoints. Weights
+ * are not part of it: they live in the emulator's cores (`Emulator.saveState`).
+ */
+export interface SopEngineState {
+  /** First step of the current sample (`setSampleStart`). */
+  readonly sampleStart: number;
+  /** Modulator registers, in the engine's register order (names by first appearance in program order). */
+  readonly regs: Float64Array;
+  /** Registers written by the host (`setModulator`): their schedules no longer apply. Indices, ascending. */
+  readonly hostSet: Int32Array;
+  /** Per unit (program × triggering synapse group, in a fixed order), per trace: its values. */
+  readonly traces: Int32Array[][];
+}
+
+/** A state does not fit this engine (an engine built from another IR). */
+export class LearningStateMismatch extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LearningStateMismatch';
+  }
+}
+
+export interface SopEngineOptions {
+  /** Use the per-post fast path where a program allows it (default true; false = general path only, for tests). */
+  readonly fastPath?: boolean;
+}
+
 export class SopLearningEngine implements LearningEngine {
   /** When false, traces still evolve but weights are left alone (test phases). */
   learningEnabled = true;
   private sampleStart = 0;
   private readonly ir: DendriteIr;
-  private units: Unit[] = [];
-  private built = false;
+  private readonly fastPath: boolean;
+  private readonly units: Unit[] = [];
   private readonly regNames: string[] = [];
-  private regs = new Float64Array(0);
-  private readonly hostSet = new Set<number>();
-  private rowAxon: Int32Array[] = [];
-  private neuronComp = new Int32Array(0);
-  private cores: readonly CoreRuntime[] = [];
+  private readonly regInitial: Float64Array;
+  private readonly regs: Float64Array;
+  /** 1 for each register the host has written. */
+  private readonly hostSet: Uint8Array;
+  /** Per program, per modulator: register index. */
+  private readonly progRegs: Int32Array[];
+  private readonly rowAxon: Int32Array[];
+  private readonly neuronComp: Int32Array;
+  /** The run-time cores the post-state arrays are bound to (set at the first step). */
+  private cores: readonly CoreRuntime[] | null = null;
 
-  constructor(ir: DendriteIr) {
+  constructor(ir: DendriteIr, options: SopEngineOptions = {}) {
     this.ir = ir;
+    this.fastPath = options.fastPath ?? true;
     for (const p of ir.learning) {
       if (!isSopProgram(p)) continue;
       for (const m of p.modulators) if (!this.regNames.includes(m.name)) this.regNames.push(m.name);
     }
-    this.regs = new Float64Array(this.regNames.length);
+    this.regInitial = new Float64Array(this.regNames.length);
     for (const p of ir.learning) {
       if (!isSopProgram(p)) continue;
-      for (const m of p.modulators) this.regs[this.regNames.indexOf(m.name)] = m.initial;
+      for (const m of p.modulators) this.regInitial[this.regNames.indexOf(m.name)] = m.initial;
     }
+    this.regs = this.regInitial.slice();
+    this.hostSet = new Uint8Array(this.regNames.length);
+    this.progRegs = ir.learning.map((p) => (isSopProgram(p) ? Int32Array.from(p.modulators, (m) => this.regNames.indexOf(m.name)) : new Int32Array(0)));
+    this.rowAxon = ir.cores.map((core) => {
+      const syn = core.synapses;
+      const ra = new Int32Array(syn.targets.length);
+      for (let a = 0; a < core.axonCount; a++) ra.fill(a, syn.axonOffsets[a]!, syn.axonOffsets[a + 1]!);
+      return ra;
+    });
+    this.neuronComp = new Int32Array(ir.neuronCount).fill(-1);
+    for (const core of ir.cores) for (const g of core.groups) for (let k = 0; k < g.size; k++) this.neuronComp[g.neuronBase + k] = g.first + k;
+    this.build();
   }
 
   /**
@@ -131,7 +231,7 @@ export class SopLearningEngine implements LearningEngine {
     if (i < 0) throw new Error(`no modulator named ${name}`);
     if (!Number.isInteger(value)) throw new Error(`modulator ${name}: ${value} is not an integer`);
     this.regs[i] = value;
-    this.hostSet.add(i);
+    this.hostSet[i] = 1;
   }
 
   modulator(name: string): number | undefined {
@@ -149,18 +249,57 @@ export class SopLearningEngine implements LearningEngine {
     return out;
   }
 
-  /** Builds the indexes from the run-time cores (called at the first step). */
-  private build(cores: readonly CoreRuntime[]): void {
-    const ir = this.ir;
-    this.cores = cores;
-    this.rowAxon = ir.cores.map((core) => {
-      const syn = core.synapses;
-      const ra = new Int32Array(syn.targets.length);
-      for (let a = 0; a < core.axonCount; a++) ra.fill(a, syn.axonOffsets[a]!, syn.axonOffsets[a + 1]!);
-      return ra;
+  /** A deep copy of the engine's mutable state (see `SopEngineState`). */
+  saveState(): SopEngineState {
+    const hostSet: number[] = [];
+    this.hostSet.forEach((f, i) => { if (f) hostSet.push(i); });
+    return {
+      sampleStart: this.sampleStart,
+      regs: this.regs.slice(),
+      hostSet: Int32Array.from(hostSet),
+      traces: this.units.map((u) => u.traces.map((t) => t.slice())),
+    };
+  }
+
+  /**
+   * Restores a `saveState()` value taken from an engine of the same IR (the state is copied; later changes to
+   * either do not affect the other). Throws `LearningStateMismatch` if the shapes differ. An empty `traces` list
+   * means all traces zero (checkpoints written before the first step by earlier versions).
+   */
+  loadState(s: SopEngineState): void {
+    if (s.regs.length !== this.regs.length) throw new LearningStateMismatch(`learning state: ${s.regs.length} modulator registers saved, ${this.regs.length} in the engine`);
+    const zero = s.traces.length === 0;
+    if (!zero && s.traces.length !== this.units.length) throw new LearningStateMismatch(`learning state: ${s.traces.length} units saved, ${this.units.length} in the engine`);
+    this.units.forEach((u, i) => {
+      const saved = zero ? null : s.traces[i]!;
+      if (saved !== null && saved.length !== u.traces.length) throw new LearningStateMismatch(`learning state: unit ${i} has ${saved.length} traces saved, ${u.traces.length} in the engine`);
+      u.traces.forEach((t, k) => {
+        if (saved !== null && saved[k]!.length !== t.length) throw new LearningStateMismatch(`learning state: unit ${i} trace ${k} has ${saved[k]!.length} values saved, ${t.length} in the engine`);
+      });
     });
-    this.neuronComp = new Int32Array(ir.neuronCount).fill(-1);
-    for (const core of ir.cores) for (const g of core.groups) for (let k = 0; k < g.size; k++) this.neuronComp[g.neuronBase + k] = g.first + k;
+    for (const i of Array.from(s.hostSet)) {
+      if (!Number.isInteger(i) || i < 0 || i >= this.regs.length) throw new LearningStateMismatch(`learning state: host-set register ${i} does not exist`);
+    }
+    this.sampleStart = s.sampleStart;
+    this.regs.set(s.regs);
+    this.hostSet.fill(0);
+    for (const i of Array.from(s.hostSet)) this.hostSet[i] = 1;
+    this.units.forEach((u, i) => u.traces.forEach((t, k) => (zero ? t.fill(0) : t.set(s.traces[i]![k]!))));
+  }
+
+  /**
+   * Resets between samples: every trace to 0, every register the host has not written to its initial value
+   * (scheduled registers take their scheduled value again at the next step). Host-written registers keep their
+   * value (the host owns them); weights and the sample start are left alone.
+   */
+  reset(): void {
+    for (const u of this.units) for (const t of u.traces) t.fill(0);
+    for (let i = 0; i < this.regs.length; i++) if (!this.hostSet[i]) this.regs[i] = this.regInitial[i]!;
+  }
+
+  /** Builds the units and their indexes from the IR (constructor). */
+  private build(): void {
+    const ir = this.ir;
     // Global neuron id of the presynaptic side of every (core, axon), from the routing table.
     const axonPre = ir.cores.map((c) => new Int32Array(c.axonCount).fill(-1));
     const { offsets, core: rc, axon: ra } = ir.routing;
@@ -171,11 +310,8 @@ export class SopLearningEngine implements LearningEngine {
       core.synapseGroups.forEach((sg, gi) => {
         if (sg.learning === null) return;
         const p = ir.learning[sg.learning]!;
-        if (!isSopProgram(p)) return;
-        if (p.drivenBy === null) {
-          this.units.push(this.makeUnit(uid++, p, sg.learning, c, gi, null, null));
-          return;
-        }
+        if (!isSopProgram(p) || p.drivenBy !== null) return;
+        this.units.push(this.makeUnit(uid++, p, sg.learning, c, gi, null, null));
       });
     });
     // Driven programs: one unit per synapse group of the driving projection, with a row map to this program's
@@ -218,7 +354,6 @@ export class SopLearningEngine implements LearningEngine {
         });
       });
     });
-    this.built = true;
   }
 
   private makeUnit(id: number, prog: SopProgram, programIndex: number, c: number, gi: number,
@@ -228,17 +363,25 @@ export class SopLearningEngine implements LearningEngine {
     const n = core.compartmentCount;
     const counts = new Int32Array(n + 1);
     const axons: number[] = [];
+    let postFirst = n;
+    let postEnd = 0;
     for (let a = 0; a < core.axonCount; a++) {
       if (syn.axonGroup[a] !== gi) continue;
       axons.push(a);
-      for (let r = syn.axonOffsets[a]!; r < syn.axonOffsets[a + 1]!; r++) counts[syn.targets[r]! + 1]!++;
+      for (let r = syn.axonOffsets[a]!; r < syn.axonOffsets[a + 1]!; r++) {
+        const comp = syn.targets[r]!;
+        counts[comp + 1]!++;
+        if (comp < postFirst) postFirst = comp;
+        if (comp + 1 > postEnd) postEnd = comp + 1;
+      }
     }
+    if (postEnd < postFirst) postFirst = postEnd = 0;
     for (let k = 0; k < n; k++) counts[k + 1]! += counts[k]!;
     const postOffsets = counts.slice();
     const fill = counts.slice(0, n);
     const postRows = new Int32Array(postOffsets[n]!);
     for (const a of axons) for (let r = syn.axonOffsets[a]!; r < syn.axonOffsets[a + 1]!; r++) postRows[fill[syn.targets[r]!]!++] = r;
-    const stateArrays = new Map<string, (Int32Array | null)[]>();
+    const stateNames: string[] = [];
     const compile = (f: FactorRef): CompiledFactor => {
       switch (f.kind) {
         case 'pre_trace': return { code: F_PRE, index: f.index, state: '' };
@@ -246,13 +389,12 @@ export class SopLearningEngine implements LearningEngine {
         case 'modulator': return { code: F_MOD, index: f.index, state: '' };
         case 'weight': return { code: F_W, index: 0, state: '' };
         case 'post_state':
-          if (!stateArrays.has(f.state)) {
-            stateArrays.set(f.state, this.cores[c]!.groups.map((gs) => gs.arrays[f.state] ?? null));
-          }
+          if (!stateNames.includes(f.state)) stateNames.push(f.state);
           return { code: F_STATE, index: 0, state: f.state };
       }
     };
-    const events: CompiledEvent[] = prog.events.map((e) => {
+    const driven = rowTarget !== null;
+    const events: CompiledEvent[] = prog.events.map((e, ei) => {
       const F = eventFracBits(e);
       return {
         trigger: e.trigger.kind,
@@ -268,19 +410,57 @@ export class SopLearningEngine implements LearningEngine {
         factors: e.terms.map((t) => t.factors.map(compile)),
         fracBits: F,
         pow: 2 ** F,
+        round: F === 0 ? ROUND_EXACT : prog.rounding === 'toward_zero' ? ROUND_TRUNC : prog.rounding === 'floor' ? ROUND_FLOOR : ROUND_STOCHASTIC,
+        am: 2 ** (prog.accumulatorBits - 1),
+        stream: STREAM_LEARNING_BASE + ei,
+        perPost: !driven && readsPostOnly(e),
+        slots: [],
+        plans: [],
       };
     });
     const traces = prog.traces.map((t) => new Int32Array(t.side === 'pre' ? core.axonCount : n));
-    const modIndex = Int32Array.from(prog.modulators, (m) => this.regNames.indexOf(m.name));
-    return { id, prog, programIndex, srcCore: c, srcGroup: gi, rowTarget, rowTargetCore, events, traces, modIndex, postOffsets, postRows, axons: Int32Array.from(axons), stateArrays };
+    const sg = core.synapseGroups[gi]!;
+    let wLo = sg.weightMin;
+    let wHi = sg.weightMax;
+    if (prog.bounds !== null) {
+      if (prog.bounds[0] > wLo) wLo = prog.bounds[0];
+      if (prog.bounds[1] < wHi) wHi = prog.bounds[1];
+    }
+    for (const ev of events) if (ev.perPost) ev.slots = [...ev.gates.map((g) => g.f), ...ev.factors.flat()];
+    const anyFast = events.some((e) => e.perPost);
+    const tableSize = anyFast ? n : 0;
+    return {
+      id, prog, programIndex, srcCore: c, srcGroup: gi, rowTarget, rowTargetCore, events, traces,
+      modIndex: this.progRegs[programIndex]!, postOffsets, postRows, axons: Int32Array.from(axons), stateNames,
+      stateArrays: new Map(), postFirst, postEnd, wLo, wHi,
+      open: new Uint8Array(tableSize), dLo: new Float64Array(tableSize), dHi: new Float64Array(tableSize), frac: new Float64Array(tableSize),
+    };
+  }
+
+  /** Binds the units' post-state reads to the emulator's run-time cores. */
+  private bind(cores: readonly CoreRuntime[]): void {
+    this.cores = cores;
+    for (const u of this.units) {
+      u.stateArrays = new Map(u.stateNames.map((s) => [s, cores[u.srcCore]!.groups.map((gs) => gs.arrays[s] ?? null)]));
+      for (const ev of u.events) {
+        if (!ev.perPost) continue;
+        ev.plans = cores[u.srcCore]!.groups.map((gs) => {
+          const first = gs.group.first;
+          const arrs = ev.slots.map((f) => (f.code === F_STATE ? gs.arrays[f.state] ?? null : f.code === F_POST ? u.traces[f.index]! : null));
+          const offs = Int32Array.from(ev.slots, (f) => (f.code === F_STATE ? -first : 0));
+          return { arrs, offs, consts: new Float64Array(ev.slots.length) };
+        });
+      }
+    }
   }
 
   onStep(ctx: LearningContext): void {
-    if (!this.built) this.build(ctx.cores);
+    if (this.cores !== ctx.cores) this.bind(ctx.cores);
     const t = ctx.step;
+    const seed = ctx.seed;
     const tl = t - this.sampleStart;
     this.updateModulators(tl);
-    for (const u of this.units) this.updateTraces(u, ctx);
+    for (const u of this.units) this.updateTraces(u, ctx, seed, t);
     if (!this.learningEnabled) return;
     for (const u of this.units) {
       for (let e = 0; e < u.events.length; e++) {
@@ -291,19 +471,32 @@ export class SopLearningEngine implements LearningEngine {
           if (!compare(m, g.op, g.value)) { open = false; break; }
         }
         if (!open) continue;
-        if (ev.trigger === 'pre') this.runPre(u, ev, e, ctx);
-        else if (ev.trigger === 'post') this.runPost(u, ev, e, ctx);
-        else if (t % ev.period === 0) this.runPeriodic(u, ev, e, ctx);
+        const fast = this.fastPath && ev.perPost;
+        if (ev.trigger === 'pre') {
+          if (fast) this.runPreFast(u, ev, ctx, seed, t);
+          else this.runPre(u, ev, ctx, seed, t);
+        } else if (ev.trigger === 'post') {
+          if (fast) this.runPostFast(u, ev, ctx, seed, t);
+          else this.runPost(u, ev, ctx, seed, t);
+        } else if (t % ev.period === 0) {
+          if (fast) this.runPeriodicFast(u, ev, ctx, seed, t);
+          else this.runPeriodic(u, ev, ctx, seed, t);
+        }
       }
     }
   }
 
   private updateModulators(tl: number): void {
-    for (const p of this.ir.learning) {
+    const progs = this.ir.learning;
+    for (let pi = 0; pi < progs.length; pi++) {
+      const p = progs[pi]!;
       if (!isSopProgram(p)) continue;
-      for (const m of p.modulators) {
-        const i = this.regNames.indexOf(m.name);
-        if (m.schedule === null || this.hostSet.has(i)) continue;
+      const mods = p.modulators;
+      const idx = this.progRegs[pi]!;
+      for (let mi = 0; mi < mods.length; mi++) {
+        const m = mods[mi]!;
+        const i = idx[mi]!;
+        if (m.schedule === null || this.hostSet[i]) continue;
         let v = m.schedule.otherwise;
         for (const s of m.schedule.segments) if (tl >= s.from && tl < s.to) { v = s.value; break; }
         this.regs[i] = v;
@@ -311,11 +504,9 @@ export class SopLearningEngine implements LearningEngine {
     }
   }
 
-  private updateTraces(u: Unit, ctx: LearningContext): void {
+  private updateTraces(u: Unit, ctx: LearningContext, seed: number, t: number): void {
     const defs = u.prog.traces;
     if (defs.length === 0) return;
-    const seed = ctx.seed;
-    const t = ctx.step;
     const c = u.srcCore;
     const syn = this.ir.cores[c]!.synapses;
     for (let ti = 0; ti < defs.length; ti++) {
@@ -347,31 +538,36 @@ export class SopLearningEngine implements LearningEngine {
       const ip = 2 ** d.impulseFracBits;
       const whole = Math.floor(d.impulse / ip);
       const frac = d.impulse - whole * ip;
-      const bump = (k: number) => {
-        let y = x[k]! + whole;
-        if (frac > 0) {
-          if (d.stochastic) { if ((draw(seed, t, c, k, stream + 1) >>> 0) % ip < frac) y++; }
-        }
-        x[k] = y > max ? max : y;
-      };
+      const stochastic = d.stochastic && frac > 0;
       if (d.side === 'pre') {
         const { offsets, core: rc, axon: ra } = this.ir.routing;
         for (let s = 0; s < ctx.spikeCount; s++) {
           const id = ctx.spikes[s]!;
           for (let k = offsets[id]!; k < offsets[id + 1]!; k++) {
-            if (rc[k] === c && syn.axonGroup[ra[k]!] === u.srcGroup) bump(ra[k]!);
+            if (rc[k] !== c) continue;
+            const a = ra[k]!;
+            if (syn.axonGroup[a] !== u.srcGroup) continue;
+            let y = x[a]! + whole;
+            if (stochastic && (draw(seed, t, c, a, stream + 1) >>> 0) % ip < frac) y++;
+            x[a] = y > max ? max : y;
           }
         }
       } else {
         for (let s = 0; s < ctx.spikeCount; s++) {
           const id = ctx.spikes[s]!;
-          if (ctx.neuronCore[id] === c) bump(this.neuronComp[id]!);
+          if (ctx.neuronCore[id] !== c) continue;
+          const k = this.neuronComp[id]!;
+          let y = x[k]! + whole;
+          if (stochastic && (draw(seed, t, c, k, stream + 1) >>> 0) % ip < frac) y++;
+          x[k] = y > max ? max : y;
         }
       }
     }
   }
 
-  private runPre(u: Unit, ev: CompiledEvent, e: number, ctx: LearningContext): void {
+  // --- General path: every gate and factor per synapse ------------------------------------------------------
+
+  private runPre(u: Unit, ev: CompiledEvent, ctx: LearningContext, seed: number, step: number): void {
     const { offsets, core: rc, axon: ra } = this.ir.routing;
     const syn = this.ir.cores[u.srcCore]!.synapses;
     let ops = 0;
@@ -381,13 +577,13 @@ export class SopLearningEngine implements LearningEngine {
         if (rc[k] !== u.srcCore) continue;
         const a = ra[k]!;
         if (syn.axonGroup[a] !== u.srcGroup) continue;
-        for (let r = syn.axonOffsets[a]!; r < syn.axonOffsets[a + 1]!; r++) ops += this.apply(u, ev, e, r, a, syn.targets[r]!, ctx);
+        for (let r = syn.axonOffsets[a]!; r < syn.axonOffsets[a + 1]!; r++) ops += this.apply(u, ev, r, a, syn.targets[r]!, seed, step);
       }
     }
     if (ops > 0) ctx.addLearningOps(u.srcCore, ops);
   }
 
-  private runPost(u: Unit, ev: CompiledEvent, e: number, ctx: LearningContext): void {
+  private runPost(u: Unit, ev: CompiledEvent, ctx: LearningContext, seed: number, step: number): void {
     const syn = this.ir.cores[u.srcCore]!.synapses;
     const rowAxon = this.rowAxon[u.srcCore]!;
     let ops = 0;
@@ -397,18 +593,18 @@ export class SopLearningEngine implements LearningEngine {
       const comp = this.neuronComp[id]!;
       for (let q = u.postOffsets[comp]!; q < u.postOffsets[comp + 1]!; q++) {
         const r = u.postRows[q]!;
-        ops += this.apply(u, ev, e, r, rowAxon[r]!, syn.targets[r]!, ctx);
+        ops += this.apply(u, ev, r, rowAxon[r]!, syn.targets[r]!, seed, step);
       }
     }
     if (ops > 0) ctx.addLearningOps(u.srcCore, ops);
   }
 
-  private runPeriodic(u: Unit, ev: CompiledEvent, e: number, ctx: LearningContext): void {
+  private runPeriodic(u: Unit, ev: CompiledEvent, ctx: LearningContext, seed: number, step: number): void {
     const syn = this.ir.cores[u.srcCore]!.synapses;
     let ops = 0;
     for (let i = 0; i < u.axons.length; i++) {
       const a = u.axons[i]!;
-      for (let r = syn.axonOffsets[a]!; r < syn.axonOffsets[a + 1]!; r++) ops += this.apply(u, ev, e, r, a, syn.targets[r]!, ctx);
+      for (let r = syn.axonOffsets[a]!; r < syn.axonOffsets[a + 1]!; r++) ops += this.apply(u, ev, r, a, syn.targets[r]!, seed, step);
     }
     if (ops > 0) ctx.addLearningOps(u.srcCore, ops);
   }
@@ -421,7 +617,7 @@ export class SopLearningEngine implements LearningEngine {
       case F_W: return w;
       default: {
         const c = u.srcCore;
-        const gi = this.cores[c]!.groupOf[comp]!;
+        const gi = this.cores![c]!.groupOf[comp]!;
         const arr = u.stateArrays.get(f.state)![gi];
         if (!arr) return 0;
         return arr[comp - this.ir.cores[c]!.groups[gi]!.first]!;
@@ -430,7 +626,7 @@ export class SopLearningEngine implements LearningEngine {
   }
 
   /** One synapse update; returns the learning ops it cost (1, or 0 if the source row has no partner). */
-  private apply(u: Unit, ev: CompiledEvent, e: number, r: number, a: number, comp: number, ctx: LearningContext): number {
+  private apply(u: Unit, ev: CompiledEvent, r: number, a: number, comp: number, seed: number, step: number): number {
     let tc = u.srcCore;
     let tr = r;
     if (u.rowTarget !== null) {
@@ -438,7 +634,7 @@ export class SopLearningEngine implements LearningEngine {
       if (tr < 0) return 0;
       tc = u.rowTargetCore![r]!;
     }
-    const rt = this.cores[tc]!;
+    const rt = this.cores![tc]!;
     const W = rt.weights;
     const w = W[tr]!;
     for (let gi = 0; gi < ev.gates.length; gi++) {
@@ -458,20 +654,20 @@ export class SopLearningEngine implements LearningEngine {
     }
     const prog = u.prog;
     let d: number;
-    if (ev.fracBits === 0) d = acc;
-    else if (prog.rounding === 'toward_zero') d = Math.trunc(acc / ev.pow);
+    if (ev.round === ROUND_EXACT) d = acc;
+    else if (ev.round === ROUND_TRUNC) d = Math.trunc(acc / ev.pow);
     else {
       d = Math.floor(acc / ev.pow);
-      if (prog.rounding === 'stochastic') {
+      if (ev.round === ROUND_STOCHASTIC) {
         const frac = acc - d * ev.pow;
         if (frac > 0) {
-          const x = draw(ctx.seed, ctx.step, tc, tr, STREAM_LEARNING_BASE + e);
+          const x = draw(seed, step, tc, tr, ev.stream);
           // Uniform integer in [0, 2^F) from the draw (F ≤ 31: low bits; exact).
           if (x % ev.pow < frac) d++;
         }
       }
     }
-    const am = 2 ** (prog.accumulatorBits - 1);
+    const am = ev.am;
     if (d >= am) d = am - 1;
     else if (d < -am) d = -am;
     const sg = this.ir.cores[tc]!.synapseGroups[this.ir.cores[tc]!.synapses.axonGroup[this.rowAxon[tc]![tr]!]!]!;
@@ -487,7 +683,189 @@ export class SopLearningEngine implements LearningEngine {
     W[tr] = y;
     return 1;
   }
+
+  // --- Per-post fast path (events whose gates and factors read only per-post values; never driven) ---------
+
+  /** Refreshes the modulator values in an event's slot plans (once per event run). */
+  private refreshPlans(u: Unit, ev: CompiledEvent): void {
+    const slots = ev.slots;
+    for (const plan of ev.plans) {
+      for (let k = 0; k < slots.length; k++) {
+        plan.consts[k] = slots[k]!.code === F_MOD ? this.regs[u.modIndex[slots[k]!.index]!]! : 0;
+      }
+    }
+  }
+
+  /** Fills the per-post table for compartments [from, to) (after `refreshPlans`). */
+  private fillTable(u: Unit, ev: CompiledEvent, from: number, to: number): void {
+    const groups = this.ir.cores[u.srcCore]!.groups;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi]!;
+      const lo = g.first > from ? g.first : from;
+      const hi = g.first + g.size < to ? g.first + g.size : to;
+      if (lo < hi) this.fillRange(u, ev, ev.plans[gi]!, lo, hi);
+    }
+  }
+
+  /**
+   * The per-post table entries of compartments [from, to), all in the group `plan` is for: gate open?, and if
+   * so the saturated Δ for the draw failing (dLo) and succeeding (dHi), and the rounding fraction (0 when no
+   * draw is needed). Same arithmetic, in the same order, as `apply`.
+   */
+  private fillRange(u: Unit, ev: CompiledEvent, plan: SlotPlan, from: number, to: number): void {
+    const { arrs, offs, consts } = plan;
+    const { open, dLo, dHi, frac } = u;
+    const gates = ev.gates;
+    const nGates = gates.length;
+    const scales = ev.scales;
+    const factors = ev.factors;
+    const round = ev.round;
+    const pow = ev.pow;
+    const am = ev.am;
+    comps: for (let comp = from; comp < to; comp++) {
+      for (let gi = 0; gi < nGates; gi++) {
+        const g = gates[gi]!;
+        const a = arrs[gi]!;
+        const x = a !== null ? a[comp + offs[gi]!]! : consts[gi]!;
+        if (g.kind === 'range') {
+          if ((g.loInc ? x < g.lo : x <= g.lo) || (g.hiInc ? x > g.hi : x >= g.hi)) { open[comp] = 0; continue comps; }
+        } else if (!compareCode(x, g.op, g.value)) { open[comp] = 0; continue comps; }
+      }
+      let s = nGates;
+      let acc = 0;
+      for (let i = 0; i < scales.length; i++) {
+        let p = scales[i]!;
+        const nf = factors[i]!.length;
+        for (let j = 0; j < nf; j++, s++) {
+          const a = arrs[s]!;
+          p *= a !== null ? a[comp + offs[s]!]! : consts[s]!;
+        }
+        acc += p;
+      }
+      let d: number;
+      let f = 0;
+      if (round === ROUND_EXACT) d = acc;
+      else if (round === ROUND_TRUNC) d = Math.trunc(acc / pow);
+      else {
+        d = Math.floor(acc / pow);
+        if (round === ROUND_STOCHASTIC) f = acc - d * pow;
+      }
+      open[comp] = 1;
+      dLo[comp] = d >= am ? am - 1 : d < -am ? -am : d;
+      const d1 = d + 1;
+      dHi[comp] = d1 >= am ? am - 1 : d1 < -am ? -am : d1;
+      frac[comp] = f > 0 ? f : 0;
+    }
+  }
+
+  private runPreFast(u: Unit, ev: CompiledEvent, ctx: LearningContext, seed: number, step: number): void {
+    const { offsets, core: rc, axon: ra } = this.ir.routing;
+    const c = u.srcCore;
+    const gi = u.srcGroup;
+    const syn = this.ir.cores[c]!.synapses;
+    const axonGroup = syn.axonGroup;
+    const axonOffsets = syn.axonOffsets;
+    const targets = syn.targets;
+    const spikes = ctx.spikes;
+    const n = ctx.spikeCount;
+    let ops = 0;
+    let ready = false;
+    for (let s = 0; s < n; s++) {
+      const id = spikes[s]!;
+      const k1 = offsets[id + 1]!;
+      for (let k = offsets[id]!; k < k1; k++) {
+        if (rc[k] !== c) continue;
+        const a = ra[k]!;
+        if (axonGroup[a] !== gi) continue;
+        if (!ready) {
+          this.refreshPlans(u, ev);
+          this.fillTable(u, ev, u.postFirst, u.postEnd);
+          ready = true;
+        }
+        const r0 = axonOffsets[a]!;
+        const r1 = axonOffsets[a + 1]!;
+        ops += r1 - r0;
+        this.updateRows(u, ev, targets, null, r0, r1, seed, step);
+      }
+    }
+    if (ops > 0) ctx.addLearningOps(c, ops);
+  }
+
+  private runPostFast(u: Unit, ev: CompiledEvent, ctx: LearningContext, seed: number, step: number): void {
+    const c = u.srcCore;
+    const targets = this.ir.cores[c]!.synapses.targets;
+    const groupOf = this.cores![c]!.groupOf;
+    const spikes = ctx.spikes;
+    const n = ctx.spikeCount;
+    let ops = 0;
+    let ready = false;
+    for (let s = 0; s < n; s++) {
+      const id = spikes[s]!;
+      if (ctx.neuronCore[id] !== c) continue;
+      const comp = this.neuronComp[id]!;
+      const q0 = u.postOffsets[comp]!;
+      const q1 = u.postOffsets[comp + 1]!;
+      if (q0 === q1) continue;
+      ops += q1 - q0;
+      if (!ready) {
+        this.refreshPlans(u, ev);
+        ready = true;
+      }
+      this.fillRange(u, ev, ev.plans[groupOf[comp]!]!, comp, comp + 1);
+      this.updateRows(u, ev, targets, u.postRows, q0, q1, seed, step);
+    }
+    if (ops > 0) ctx.addLearningOps(c, ops);
+  }
+
+  private runPeriodicFast(u: Unit, ev: CompiledEvent, ctx: LearningContext, seed: number, step: number): void {
+    const syn = this.ir.cores[u.srcCore]!.synapses;
+    this.refreshPlans(u, ev);
+    this.fillTable(u, ev, u.postFirst, u.postEnd);
+    let ops = 0;
+    for (let i = 0; i < u.axons.length; i++) {
+      const a = u.axons[i]!;
+      const r0 = syn.axonOffsets[a]!;
+      const r1 = syn.axonOffsets[a + 1]!;
+      ops += r1 - r0;
+      this.updateRows(u, ev, syn.targets, null, r0, r1, seed, step);
+    }
+    if (ops > 0) ctx.addLearningOps(u.srcCore, ops);
+  }
+
+  /**
+   * The per-synapse loop of the fast path over rows `rows[q]` for q in [q0, q1) (or rows q0..q1−1 when `rows` is
+   * null): a closed gate skips the row; otherwise Δ = dLo, or dHi when the keyed draw's low F bits fall below
+   * the post's rounding fraction; then w = clamp(w + Δ) (or clamp(Δ) for `set`).
+   */
+  private updateRows(u: Unit, ev: CompiledEvent, targets: Int32Array, rows: Int32Array | null, q0: number, q1: number, seed: number, step: number): void {
+    const W = this.cores![u.srcCore]!.weights;
+    const { open, dLo, dHi, frac } = u;
+    const lo = u.wLo;
+    const hi = u.wHi;
+    const set = ev.set;
+    const mask = ev.pow - 1; // x mod 2^F = x & (2^F − 1) for F ≤ 31
+    const stream = ev.stream;
+    const prefix = drawPrefix(seed, step, u.srcCore);
+    for (let q = q0; q < q1; q++) {
+      const r = rows === null ? q : rows[q]!;
+      const comp = targets[r]!;
+      if (open[comp] === 0) continue;
+      const f = frac[comp]!;
+      const d = f > 0 && (drawWithPrefix(prefix, r, stream) & mask) < f ? dHi[comp]! : dLo[comp]!;
+      let y = set ? d : W[r]! + d;
+      if (y < lo) y = lo;
+      else if (y > hi) y = hi;
+      W[r] = y;
+    }
+  }
 }
+
+/** Do the event's gates and factors read only values fixed per post compartment (post state, post traces, modulators)? */
+function readsPostOnly(e: EventDef): boolean {
+  const post = (f: FactorRef) => f.kind === 'post_state' || f.kind === 'post_trace' || f.kind === 'modulator';
+  return e.gates.every((g) => g.kind === 'time' || post(g.operand)) && e.terms.every((t) => t.factors.every(post));
+}
+
 
 function compareCode(x: number, op: number, y: number): boolean {
   switch (op) {
