@@ -1,12 +1,13 @@
-/** `dendrite run <file.ir.json>`: run an IR on the emulator and print a summary (or `--json`). */
+/** `dendrite run <file.snn|file.ir.json>`: run a network on the emulator and print a summary (or `--json`). */
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
-import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readUserFile, UsageError } from '../io.js';
-import { loadIr } from '../../ir/load.js';
+import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, UsageError } from '../io.js';
+import { addTargetOptions, loadNetworkInput, type TargetFlags } from '../network-input.js';
+import { createLearningEngine } from '../../emulator/learning/engine.js';
 import { runIr, type RunSummary } from '../../emulator/run.js';
 import { threadCount } from '../../emulator/parallel/parallel-emulator.js';
 
-interface RunFlags {
+interface RunFlags extends TargetFlags {
   steps?: string;
   seed?: string;
   workers?: string;
@@ -23,10 +24,11 @@ export function parseIntFlag(value: string | undefined, flag: string, max: numbe
 }
 
 export function register(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command('run')
-    .description('run a compiled network (IR JSON) on the bit-accurate emulator')
-    .argument('<file>', 'IR file (.ir.json) produced by the compiler')
+    .description('run a network (.snn, compiled on the fly, or a compiled .ir.json) on the bit-accurate emulator')
+    .argument('<file>', '.snn source or IR file (.ir.json) produced by `dendrite compile`');
+  addTargetOptions(cmd)
     .option('--steps <n>', 'number of time steps (default: the IR\'s steps)')
     .option('--seed <s>', 'PRNG seed, 0..4294967295 (default: the IR\'s seed)')
     .option('--workers <w>', 'threads stepping the cores, main thread included (results never depend on it; default: 1, the reference path)')
@@ -38,23 +40,30 @@ export function register(program: Command, ctx: CommandContext): void {
       const seed = parseIntFlag(flags.seed, '--seed', 2 ** 32 - 1);
       const workers = parseIntFlag(flags.workers, '--workers', 256);
       if (workers === 0) throw new UsageError('--workers must be at least 1');
-      if (file.endsWith('.snn')) {
-        throw new UsageError(`${file}: running .snn sources needs the compiler; compile it to an IR first, then run the .ir.json`);
-      }
-      const text = readUserFile(file);
-      const { ir, diagnostics } = loadIr(text, file);
-      if (ir === undefined) {
-        printDiagnostics(ctx.io, diagnostics, new Map());
+      const input = loadNetworkInput(file, flags, ctx.io);
+      if (input === undefined) {
         ctx.exitCode = EXIT_DIAGNOSTICS;
         return;
+      }
+      const { ir } = input;
+      // Plastic synapse groups learn during the run, as on the chip.
+      let learning = null;
+      if (ir.learning.length > 0) {
+        const made = createLearningEngine(ir, file);
+        if (made.engine === undefined) {
+          printDiagnostics(ctx.io, made.diagnostics, new Map());
+          ctx.exitCode = EXIT_DIAGNOSTICS;
+          return;
+        }
+        learning = made.engine;
       }
       const known = new Set(ir.probes.map((p) => p.name));
       for (const p of flags.probe ?? []) {
         if (!known.has(p)) throw new UsageError(`--probe ${p}: the IR has no probe named "${p}"${known.size ? ` (probes: ${[...known].join(', ')})` : ''}`);
       }
       const summary = runIr(ir, {
-        steps, seed, probes: flags.probe, outDir: flags.out, workers,
-        settings: { file, steps: steps ?? ir.steps, seed: seed ?? ir.seed, workers_requested: workers ?? 1, workers_used: threadCount(ir, workers ?? 1) },
+        steps, seed, probes: flags.probe, outDir: flags.out, workers, learning,
+        settings: { file, target: ir.target.name, sets: flags.set ?? [], steps: steps ?? ir.steps, seed: seed ?? ir.seed, workers_requested: workers ?? 1, workers_used: threadCount(ir, workers ?? 1) },
       });
       if (flags.json) ctx.io.out(JSON.stringify(summaryJson(summary), null, 2) + '\n');
       else ctx.io.out(summaryText(summary));

@@ -308,12 +308,15 @@ function stepCubaLif(
   const regV = pv.reg;
   const rI0 = 4096 - pi.offset;
   const rV0 = 4096 - pv.offset;
-  const { inLo, inHi, inWrap } = P;
+  // `| 0`: the bounds come from 2 ** (bits − 1), a double; as int32 locals the compares stay integer (≤ 30 bits).
+  const inLo = P.inLo | 0;
+  const inHi = P.inHi | 0;
+  const inWrap = P.inWrap;
   const inBits = g.inputBits;
-  const iLo = pi.lo;
-  const iHi = pi.hi;
-  const vLo = pv.lo;
-  const vHi = pv.hi;
+  const iLo = pi.lo | 0;
+  const iHi = pi.hi | 0;
+  const vLo = pv.lo | 0;
+  const vHi = pv.hi | 0;
   const vBits = pv.bits;
   pi.wraps = pi.sats = pv.wraps = pv.sats = 0;
   const strict = g.compare === 'gt';
@@ -399,13 +402,16 @@ function stepCubaLifUniform(
   const rd = g.refractDelay[0]!;
   const quiet = b === 0 && (g.compare === 'gt' ? th >= 0 : th > 0);
   // v ≥ θ ⟺ v > θ − 1 for integers: one comparison for both modes.
-  const thStrict = g.compare === 'gt' ? th : th - 1;
-  const { inLo, inHi, inWrap } = P;
+  const thStrict = g.compare === 'gt' ? th : Math.max(th - 1, -2147483648) | 0; // v ≥ −2^29 > −2^31 either way
+  // `| 0`: the bounds come from 2 ** (bits − 1), a double; as int32 locals the compares stay integer (≤ 30 bits).
+  const inLo = P.inLo | 0;
+  const inHi = P.inHi | 0;
+  const inWrap = P.inWrap;
   const inBits = g.inputBits;
-  const iLo = pi.lo;
-  const iHi = pi.hi;
-  const vLo = pv.lo;
-  const vHi = pv.hi;
+  const iLo = pi.lo | 0;
+  const iHi = pi.hi | 0;
+  const vLo = pv.lo | 0;
+  const vHi = pv.hi | 0;
   const vBits = pv.bits;
   pi.wraps = pi.sats = pv.wraps = pv.sats = 0;
   const resetMode = g.reset.mode === 'value' ? 0 : g.reset.mode === 'subtract' ? 1 : 2;
