@@ -10,7 +10,12 @@ import { register as registerCompile } from './compile.js';
 import { register as registerTrain } from './train.js';
 import { register as registerSweep } from './sweep.js';
 import { register as registerBaseline } from './baseline.js';
+import { register as registerExplain } from './explain.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerCheck, registerFmt, registerRun, registerConformance, registerDiff, registerCompile, registerTrain, registerSweep, registerBaseline];
+/** In the order `dendrite --help` lists them: the pipeline first, studies next, conformance last. */
+export const commands: RegisterCommand[] = [
+  registerCheck, registerFmt, registerCompile, registerExplain, registerRun, registerDiff,
+  registerTrain, registerSweep, registerBaseline, registerConformance,
+];

@@ -345,15 +345,25 @@ function stepCubaLif(
     const in0 = d | 0;
     const ri = rI0 - regI[k]!;
     // Both arms end in an int32 (`fit` returns a value within the ≤ 30-bit width), so i and v stay int32.
-    let i = x >= -524287 && x <= 524287
-      ? ((x >= 0 ? (x * ri) >> 12 : 0 - ((-x * ri) >> 12)) + in0) | 0
-      : pi.fit(decayWide(x, ri) + in0) | 0;
+    let i: number;
+    if ((((x + 524287) | 0) >>> 0) <= 1048574) {
+      // |x| < 2^19: p = x·r is an exact int32; adding 4095 to a negative p before the floor shift rounds it
+      // toward zero, which is decayLoihi's rounding (sign(x)·floor(|x|·r/4096)) without a branch.
+      const p = x * ri;
+      i = (((p + ((p >> 31) & 4095)) >> 12) + in0) | 0;
+    } else {
+      i = pi.fit(decayWide(x, ri) + in0) | 0;
+    }
     if (i < iLo || i > iHi) i = pi.fit(i) | 0;
     I[k] = i;
     const rv = rV0 - regV[k]!;
-    let v = y >= -524287 && y <= 524287
-      ? ((y >= 0 ? (y * rv) >> 12 : 0 - ((-y * rv) >> 12)) + i + b) | 0
-      : pv.fit(decayWide(y, rv) + (i + b)) | 0;
+    let v: number;
+    if ((((y + 524287) | 0) >>> 0) <= 1048574) {
+      const p = y * rv;
+      v = (((p + ((p >> 31) & 4095)) >> 12) + i + b) | 0;
+    } else {
+      v = pv.fit(decayWide(y, rv) + (i + b)) | 0;
+    }
     if (v < vLo || v > vHi) v = pv.fit(v) | 0;
     if (ref > 0) {
       v = refractoryValue;
@@ -437,14 +447,24 @@ function stepCubaLifUniform(
     }
     const in0 = d | 0;
     // Both arms end in an int32 (`fit` returns a value within the ≤ 30-bit width), so i and v stay int32.
-    let i = x >= -524287 && x <= 524287
-      ? ((x >= 0 ? (x * ri) >> 12 : 0 - ((-x * ri) >> 12)) + in0) | 0
-      : pi.fit(decayWide(x, ri) + in0) | 0;
+    let i: number;
+    if ((((x + 524287) | 0) >>> 0) <= 1048574) {
+      // |x| < 2^19: p = x·r is an exact int32; adding 4095 to a negative p before the floor shift rounds it
+      // toward zero, which is decayLoihi's rounding (sign(x)·floor(|x|·r/4096)) without a branch.
+      const p = x * ri;
+      i = (((p + ((p >> 31) & 4095)) >> 12) + in0) | 0;
+    } else {
+      i = pi.fit(decayWide(x, ri) + in0) | 0;
+    }
     if (i < iLo || i > iHi) i = pi.fit(i) | 0;
     I[k] = i;
-    let v = y >= -524287 && y <= 524287
-      ? ((y >= 0 ? (y * rv) >> 12 : 0 - ((-y * rv) >> 12)) + i + b) | 0
-      : pv.fit(decayWide(y, rv) + (i + b)) | 0;
+    let v: number;
+    if ((((y + 524287) | 0) >>> 0) <= 1048574) {
+      const p = y * rv;
+      v = (((p + ((p >> 31) & 4095)) >> 12) + i + b) | 0;
+    } else {
+      v = pv.fit(decayWide(y, rv) + (i + b)) | 0;
+    }
     if (v < vLo || v > vHi) v = pv.fit(v) | 0;
     if (ref > 0) {
       v = refractoryValue;

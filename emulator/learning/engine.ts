@@ -128,11 +128,15 @@ interface Unit {
   /** Weight bounds of the updated rows when not driven: max(weightMin, bounds[0]), min(weightMax, bounds[1]). */
   readonly wLo: number;
   readonly wHi: number;
-  /** Per-post table of the fast path (per source-core compartment): gate open, Δ low / high, rounding fraction. */
+  /**
+   * Per-post table of the fast path (per source-core compartment): gate open; Δ when the rounding draw fails;
+   * dStep = (Δ when it succeeds) − dLo, 0 or 1 (0 too when saturated); the rounding fraction, an integer in
+   * [0, 2^F) (0: no draw needed).
+   */
   readonly open: Uint8Array;
   readonly dLo: Float64Array;
-  readonly dHi: Float64Array;
-  readonly frac: Float64Array;
+  readonly dStep: Int32Array;
+  readonly frac: Int32Array;
 }
 
 /** Per-group trace arrays exposed for probes. */
@@ -433,7 +437,7 @@ export class SopLearningEngine implements LearningEngine {
       id, prog, programIndex, srcCore: c, srcGroup: gi, rowTarget, rowTargetCore, events, traces,
       modIndex: this.progRegs[programIndex]!, postOffsets, postRows, axons: Int32Array.from(axons), stateNames,
       stateArrays: new Map(), postFirst, postEnd, wLo, wHi,
-      open: new Uint8Array(tableSize), dLo: new Float64Array(tableSize), dHi: new Float64Array(tableSize), frac: new Float64Array(tableSize),
+      open: new Uint8Array(tableSize), dLo: new Float64Array(tableSize), dStep: new Int32Array(tableSize), frac: new Int32Array(tableSize),
     };
   }
 
@@ -714,7 +718,7 @@ export class SopLearningEngine implements LearningEngine {
    */
   private fillRange(u: Unit, ev: CompiledEvent, plan: SlotPlan, from: number, to: number): void {
     const { arrs, offs, consts } = plan;
-    const { open, dLo, dHi, frac } = u;
+    const { open, dLo, dStep, frac } = u;
     const gates = ev.gates;
     const nGates = gates.length;
     const scales = ev.scales;
@@ -750,10 +754,12 @@ export class SopLearningEngine implements LearningEngine {
         d = Math.floor(acc / pow);
         if (round === ROUND_STOCHASTIC) f = acc - d * pow;
       }
+      // f is an integer in [0, 2^F), F ≤ 31 (acc is an integer: every scale and factor is), so Int32 holds it.
       open[comp] = 1;
-      dLo[comp] = d >= am ? am - 1 : d < -am ? -am : d;
-      const d1 = d + 1;
-      dHi[comp] = d1 >= am ? am - 1 : d1 < -am ? -am : d1;
+      const d0 = d >= am ? am - 1 : d < -am ? -am : d;
+      const d1 = d + 1 >= am ? am - 1 : d + 1 < -am ? -am : d + 1;
+      dLo[comp] = d0;
+      dStep[comp] = d1 - d0;
       frac[comp] = f > 0 ? f : 0;
     }
   }
@@ -834,15 +840,18 @@ export class SopLearningEngine implements LearningEngine {
 
   /**
    * The per-synapse loop of the fast path over rows `rows[q]` for q in [q0, q1) (or rows q0..q1−1 when `rows` is
-   * null): a closed gate skips the row; otherwise Δ = dLo, or dHi when the keyed draw's low F bits fall below
-   * the post's rounding fraction; then w = clamp(w + Δ) (or clamp(Δ) for `set`).
+   * null): a closed gate skips the row; otherwise Δ = dLo, plus dStep when the keyed draw's low F bits fall below
+   * the post's rounding fraction; then w = clamp(w + Δ) (or clamp(Δ) for `set`). The draw is taken whether or not
+   * the fraction is 0 (it is a pure function of its key, so this changes nothing) and its outcome is applied
+   * without a branch: x < f ⇔ the sign bit of x − f, and both are below 2^31.
    */
   private updateRows(u: Unit, ev: CompiledEvent, targets: Int32Array, rows: Int32Array | null, q0: number, q1: number, seed: number, step: number): void {
     const W = this.cores![u.srcCore]!.weights;
-    const { open, dLo, dHi, frac } = u;
+    const { open, dLo, dStep, frac } = u;
     const lo = u.wLo;
     const hi = u.wHi;
     const set = ev.set;
+    const stochastic = ev.round === ROUND_STOCHASTIC;
     const mask = ev.pow - 1; // x mod 2^F = x & (2^F − 1) for F ≤ 31
     const stream = ev.stream;
     const prefix = drawPrefix(seed, step, u.srcCore);
@@ -850,8 +859,8 @@ export class SopLearningEngine implements LearningEngine {
       const r = rows === null ? q : rows[q]!;
       const comp = targets[r]!;
       if (open[comp] === 0) continue;
-      const f = frac[comp]!;
-      const d = f > 0 && (drawWithPrefix(prefix, r, stream) & mask) < f ? dHi[comp]! : dLo[comp]!;
+      let d = dLo[comp]!;
+      if (stochastic) d += (((drawWithPrefix(prefix, r, stream) & mask) - frac[comp]!) >>> 31) & dStep[comp]!;
       let y = set ? d : W[r]! + d;
       if (y < lo) y = lo;
       else if (y > hi) y = hi;

@@ -7,7 +7,8 @@
  * few seconds of CPU only 150 training and 100 test digits are used. Both runs share the seed, the data and
  * the test draws (the trainer keys every test sample's random draws by its index), so the only difference is
  * learning. Margins: in full runs the example reaches ~80 % after 1,000 digits and ~60 % after 300
- * (docs/results.md); here we require 35 % and 20 points above the frozen network.
+ * (docs/results.md); this run gives 41 % against 11 % frozen; we require
+ * 30 % (3x chance) and 15 points above the frozen network, which is below 25 %.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -52,9 +53,8 @@ describe('eRBP example learns MNIST on the emulated chip', () => {
     const trained = await testAccuracy(ir, protocol, true, TRAIN);
     expect(trained.learning_updates).toBeGreaterThan(0);
 
-    console.log("ERBP-LEARNS", frozen.test_accuracy, trained.test_accuracy);
     expect(frozen.test_accuracy).toBeLessThan(0.25);
-    expect(trained.test_accuracy).toBeGreaterThanOrEqual(0.35);
-    expect(trained.test_accuracy - frozen.test_accuracy).toBeGreaterThanOrEqual(0.2);
+    expect(trained.test_accuracy).toBeGreaterThanOrEqual(0.3);
+    expect(trained.test_accuracy - frozen.test_accuracy).toBeGreaterThanOrEqual(0.15);
   });
 });
