@@ -20,7 +20,7 @@ import { stepLoihiGroup } from './kernels/loihi.js';
 import { stepCubaGroup } from './kernels/cuba.js';
 import { stepNsatGroup } from './kernels/nsat.js';
 import { ALWAYS, draw, SOURCE_CORE, STREAM_BLANKOUT, STREAM_LABEL, STREAM_POISSON } from './prng.js';
-import { newCoreRuntime, type CoreRuntime } from './state.js';
+import { newCoreRuntime, type CoreCounters, type CoreRuntime } from './state.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
 
 export interface EmulatorOptions {
@@ -42,6 +42,49 @@ interface SourceRuntime {
   readonly ref: Int32Array;
   /** Label source: active label (−1 = silent). */
   label: number;
+}
+
+/** Saved state of one host source (`Emulator.saveState`). */
+export interface SourceState {
+  readonly cursor: number;
+  readonly rate: Float64Array;
+  readonly ref: Int32Array;
+  readonly label: number;
+}
+
+/** Saved state of one core: per compartment group its named state arrays, the delay ring, weights, counters. */
+export interface CoreState {
+  readonly groups: readonly Record<string, Int32Array>[];
+  readonly ring: Float64Array;
+  readonly weights: Int32Array;
+  readonly counters: CoreCounters;
+}
+
+/**
+ * Everything mutable in an emulator, as plain numbers, objects and typed arrays (deep copies). The PRNG is
+ * counter-based, so the step counter is all of its state. A learning engine keeps its own state.
+ */
+export interface EmulatorState {
+  readonly t: number;
+  /** Global ids that spiked at step t (their `spiked` flags are cleared at the next step). */
+  readonly spikes: Int32Array;
+  readonly sourceSpikes: number;
+  readonly totalCycles: number;
+  readonly cores: readonly CoreState[];
+  readonly sources: readonly SourceState[];
+}
+
+/** A saved state does not fit this emulator (one built from another IR). */
+export class EmulatorStateMismatch extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmulatorStateMismatch';
+  }
+}
+
+function sameLength(dst: ArrayLike<number>, src: ArrayLike<number> | undefined, what: string): void {
+  if (src === undefined) throw new EmulatorStateMismatch(`${what} missing from the saved state`);
+  if (dst.length !== src.length) throw new EmulatorStateMismatch(`${what}: length ${src.length} in the saved state, ${dst.length} in the emulator`);
 }
 
 /** Per-step cost snapshot used to compute each core's cycles of one step. */
@@ -117,6 +160,92 @@ export class Emulator {
     const i = this.ir.sources.findIndex((s) => s.name === name && s.kind === 'label');
     if (i < 0) throw new Error(`no label source named ${name}`);
     this.srcRt[i]!.label = label;
+  }
+
+  /** A deep copy of all mutable state (see `EmulatorState`); `loadState` puts it back. */
+  saveState(): EmulatorState {
+    return {
+      t: this.t,
+      spikes: this.spikes.slice(0, this.spikeCount),
+      sourceSpikes: this.sourceSpikes,
+      totalCycles: this.totalCycles,
+      cores: this.cores.map((rt) => ({
+        groups: rt.groups.map((g) => Object.fromEntries(Object.entries(g.arrays).map(([k, a]) => [k, a.slice()]))),
+        ring: rt.ring.slice(),
+        weights: rt.weights.slice(),
+        counters: { ...rt.counters, overflow: structuredClone(rt.counters.overflow) },
+      })),
+      sources: this.srcRt.map((s) => ({ cursor: s.cursor, rate: s.rate.slice(), ref: s.ref.slice(), label: s.label })),
+    };
+  }
+
+  /**
+   * Restores a `saveState()` value of an emulator built from the same IR (copied in; the state object stays
+   * independent). Throws `EmulatorStateMismatch`, before changing anything, if the shapes differ.
+   */
+  loadState(s: EmulatorState): void {
+    if (s.cores.length !== this.cores.length || s.sources.length !== this.srcRt.length) {
+      throw new EmulatorStateMismatch('the saved state has a different number of cores or sources');
+    }
+    this.cores.forEach((rt, ci) => {
+      const cs = s.cores[ci]!;
+      rt.groups.forEach((g, gi) => {
+        for (const [k, a] of Object.entries(g.arrays)) sameLength(a, cs.groups[gi]?.[k], `core ${ci} group ${gi} state \`${k}\``);
+      });
+      sameLength(rt.ring, cs.ring, `core ${ci} delay ring`);
+      sameLength(rt.weights, cs.weights, `core ${ci} weights`);
+    });
+    this.srcRt.forEach((rt, si) => {
+      sameLength(rt.rate, s.sources[si]!.rate, `source ${si} rates`);
+      sameLength(rt.ref, s.sources[si]!.ref, `source ${si} refractory counters`);
+    });
+    if (s.spikes.length > this.spikes.length) throw new EmulatorStateMismatch(`the saved state has ${s.spikes.length} spikes for ${this.spikes.length} neurons`);
+    this.cores.forEach((rt, ci) => {
+      const cs = s.cores[ci]!;
+      rt.groups.forEach((g, gi) => {
+        for (const [k, a] of Object.entries(g.arrays)) a.set(cs.groups[gi]![k]!);
+      });
+      rt.ring.set(cs.ring);
+      rt.weights.set(cs.weights);
+      const { overflow, ...scalars } = cs.counters;
+      Object.assign(rt.counters, scalars);
+      for (const k of Object.keys(rt.counters.overflow)) delete rt.counters.overflow[k];
+      Object.assign(rt.counters.overflow, structuredClone(overflow));
+    });
+    this.srcRt.forEach((rt, si) => {
+      const ss = s.sources[si]!;
+      rt.rate.set(ss.rate);
+      rt.ref.set(ss.ref);
+      rt.cursor = ss.cursor;
+      rt.label = ss.label;
+    });
+    this.t = s.t;
+    for (let k = 0; k < this.spikeCount; k++) this.spiked[this.spikes[k]!] = 0;
+    this.spikes.set(s.spikes);
+    this.spikeCount = s.spikes.length;
+    for (const id of s.spikes) this.spiked[id] = 1;
+    this.sourceSpikes = s.sourceSpikes;
+    this.totalCycles = s.totalCycles;
+  }
+
+  /**
+   * Resets the neuron dynamics to a saved state (normally the one right after construction): compartment state,
+   * refractory counters, delay rings (spikes in flight are dropped) and Poisson refractory counters; with
+   * `cursors`, also the spike-list cursors (so a presentation that restarts the step counter replays them). Keeps
+   * weights, counters, the step counter, source rates and labels. For resets between samples.
+   */
+  resetDynamics(initial: EmulatorState, options: { readonly cursors?: boolean } = {}): void {
+    this.cores.forEach((rt, ci) => {
+      const cs = initial.cores[ci]!;
+      rt.groups.forEach((g, gi) => {
+        for (const [k, a] of Object.entries(g.arrays)) a.set(cs.groups[gi]![k]!);
+      });
+      rt.ring.set(cs.ring);
+    });
+    this.srcRt.forEach((rt, si) => {
+      rt.ref.set(initial.sources[si]!.ref);
+      if (options.cursors) rt.cursor = initial.sources[si]!.cursor;
+    });
   }
 
   /** Runs one time step (see the file comment for the phases). */

@@ -1,74 +1,17 @@
 /**
- * Snapshot and restore of every piece of the emulator's mutable state, so a checkpointed run continues
- * bit-identically: compartment state arrays (including refractory counters `ref`), delay rings, weights,
- * counters, the step counter, the spikes of the last step, and the sources' run-time state (spike-list cursor,
- * Poisson thresholds and refractory counters, active label). The PRNG is counter-based (emulator/prng.ts: every
- * draw is a pure function of (seed, step, core, index, stream)), so the step counter is all of its state.
- *
- * The sources' run-time state is a private field of `Emulator` (`srcRt`); it is read here through TypeScript's
- * element-access escape hatch, which is still type-checked, so a rename in emulator.ts breaks this file at compile
- * time rather than silently.
+ * Snapshots of the emulator's mutable state for checkpoints, so a checkpointed run continues bit-identically.
+ * The state itself (compartment state arrays including refractory counters, delay rings, weights, counters, the
+ * step counter, the spikes of the last step, the sources' run-time state) is defined and copied by the emulator's
+ * public `saveState` / `loadState` / `resetDynamics` (emulator/emulator.ts); this module names it for the trainer,
+ * turns a shape mismatch into `SnapshotMismatch` (reported by the CLI as a checkpoint diagnostic), and holds the
+ * exact JSON encoding of snapshots.
  */
 import { endianness } from 'node:os';
-import type { Emulator } from '../emulator/emulator.js';
-import type { CoreCounters } from '../emulator/state.js';
+import { EmulatorStateMismatch, type CoreState, type Emulator, type EmulatorState, type SourceState } from '../emulator/emulator.js';
 
-export interface SourceSnapshot {
-  readonly cursor: number;
-  readonly rate: Float64Array;
-  readonly ref: Int32Array;
-  readonly label: number;
-}
-
-export interface CoreSnapshot {
-  /** Per compartment group, its named state arrays (copies). */
-  readonly groups: readonly Record<string, Int32Array>[];
-  readonly ring: Float64Array;
-  readonly weights: Int32Array;
-  readonly counters: CoreCounters;
-}
-
-export interface EmulatorSnapshot {
-  readonly t: number;
-  /** Global ids that spiked at step t (the emulator clears their `spiked` flags at the next step). */
-  readonly spikes: Int32Array;
-  readonly sourceSpikes: number;
-  readonly totalCycles: number;
-  readonly cores: readonly CoreSnapshot[];
-  readonly sources: readonly SourceSnapshot[];
-}
-
-type SourceRuntimeView = { cursor: number; rate: Float64Array; ref: Int32Array; label: number };
-
-function sourceRuntimes(emu: Emulator): SourceRuntimeView[] {
-  return emu['srcRt'] as SourceRuntimeView[];
-}
-
-function cloneCounters(c: CoreCounters): CoreCounters {
-  return { ...c, overflow: structuredClone(c.overflow) };
-}
-
-/** A deep copy of the emulator's mutable state (the learning engine's state is separate: see trainer.ts). */
-export function snapshotEmulator(emu: Emulator): EmulatorSnapshot {
-  return {
-    t: emu.t,
-    spikes: emu.spikes.slice(0, emu.spikeCount),
-    sourceSpikes: emu.sourceSpikes,
-    totalCycles: emu.totalCycles,
-    cores: emu.cores.map((rt) => ({
-      groups: rt.groups.map((g) => Object.fromEntries(Object.entries(g.arrays).map(([k, a]) => [k, a.slice()]))),
-      ring: rt.ring.slice(),
-      weights: rt.weights.slice(),
-      counters: cloneCounters(rt.counters),
-    })),
-    sources: sourceRuntimes(emu).map((s) => ({ cursor: s.cursor, rate: s.rate.slice(), ref: s.ref.slice(), label: s.label })),
-  };
-}
-
-function copyInto<T extends Int32Array | Float64Array>(dst: T, src: T, what: string): void {
-  if (dst.length !== src.length) throw new SnapshotMismatch(`${what}: length ${src.length} in the snapshot, ${dst.length} in the emulator`);
-  dst.set(src);
-}
+export type SourceSnapshot = SourceState;
+export type CoreSnapshot = CoreState;
+export type EmulatorSnapshot = EmulatorState;
 
 /** The snapshot does not fit the emulator (a different network). */
 export class SnapshotMismatch extends Error {
@@ -78,42 +21,19 @@ export class SnapshotMismatch extends Error {
   }
 }
 
+/** A deep copy of the emulator's mutable state (the learning engine's state is separate: see trainer.ts). */
+export function snapshotEmulator(emu: Emulator): EmulatorSnapshot {
+  return emu.saveState();
+}
+
 /** Puts a snapshot back into an emulator built from the same IR. Throws SnapshotMismatch if shapes differ. */
 export function restoreEmulator(emu: Emulator, s: EmulatorSnapshot): void {
-  if (s.cores.length !== emu.cores.length || s.sources.length !== sourceRuntimes(emu).length) {
-    throw new SnapshotMismatch('the snapshot has a different number of cores or sources');
+  try {
+    emu.loadState(s);
+  } catch (e) {
+    if (e instanceof EmulatorStateMismatch) throw new SnapshotMismatch(e.message);
+    throw e;
   }
-  emu.t = s.t;
-  for (let k = 0; k < emu.spikeCount; k++) emu.spiked[emu.spikes[k]!] = 0;
-  emu.spikes.set(s.spikes);
-  emu.spikeCount = s.spikes.length;
-  for (const id of s.spikes) emu.spiked[id] = 1;
-  emu.sourceSpikes = s.sourceSpikes;
-  emu.totalCycles = s.totalCycles;
-  emu.cores.forEach((rt, ci) => {
-    const cs = s.cores[ci]!;
-    rt.groups.forEach((g, gi) => {
-      for (const [k, a] of Object.entries(g.arrays)) {
-        const src = cs.groups[gi]?.[k];
-        if (src === undefined) throw new SnapshotMismatch(`core ${ci} group ${gi}: state \`${k}\` missing from the snapshot`);
-        copyInto(a, src, `core ${ci} group ${gi} state ${k}`);
-      }
-    });
-    copyInto(rt.ring, cs.ring, `core ${ci} delay ring`);
-    copyInto(rt.weights, cs.weights, `core ${ci} weights`);
-    const c = rt.counters;
-    const { overflow, ...scalars } = cs.counters;
-    Object.assign(c, scalars);
-    for (const k of Object.keys(c.overflow)) delete c.overflow[k];
-    Object.assign(c.overflow, structuredClone(overflow));
-  });
-  sourceRuntimes(emu).forEach((rt, si) => {
-    const ss = s.sources[si]!;
-    rt.cursor = ss.cursor;
-    copyInto(rt.rate, ss.rate, `source ${si} rates`);
-    copyInto(rt.ref, ss.ref, `source ${si} refractory counters`);
-    rt.label = ss.label;
-  });
 }
 
 /**
@@ -123,18 +43,7 @@ export function restoreEmulator(emu: Emulator, s: EmulatorSnapshot): void {
  * `reset_between` and test presentations.
  */
 export function resetDynamics(emu: Emulator, initial: EmulatorSnapshot, options: { readonly cursors?: boolean } = {}): void {
-  emu.cores.forEach((rt, ci) => {
-    const cs = initial.cores[ci]!;
-    rt.groups.forEach((g, gi) => {
-      for (const [k, a] of Object.entries(g.arrays)) a.set(cs.groups[gi]![k]!);
-    });
-    rt.ring.set(cs.ring);
-  });
-  sourceRuntimes(emu).forEach((rt, si) => {
-    rt.ref.set(initial.sources[si]!.ref);
-    // Spike lists only move forward; rewinding lets a presentation that restarts the step counter replay them.
-    if (options.cursors) rt.cursor = initial.sources[si]!.cursor;
-  });
+  emu.resetDynamics(initial, options);
 }
 
 /** Copies the weights of `from` into `to` (two emulators of the same IR). */

@@ -253,6 +253,15 @@ export class SopLearningEngine implements LearningEngine {
     return out;
   }
 
+  /**
+   * Does event `eventIndex` of program `programIndex` run on the per-post fast path (on every unit that executes
+   * it)? False when the fast path is off, the event reads a pre trace or the weight, or the program is driven.
+   */
+  usesFastPath(programIndex: number, eventIndex: number): boolean {
+    const units = this.units.filter((u) => u.programIndex === programIndex);
+    return this.fastPath && units.length > 0 && units.every((u) => u.events[eventIndex]?.perPost === true);
+  }
+
   /** A deep copy of the engine's mutable state (see `SopEngineState`). */
   saveState(): SopEngineState {
     const hostSet: number[] = [];
@@ -674,12 +683,17 @@ export class SopLearningEngine implements LearningEngine {
     const am = ev.am;
     if (d >= am) d = am - 1;
     else if (d < -am) d = -am;
-    const sg = this.ir.cores[tc]!.synapseGroups[this.ir.cores[tc]!.synapses.axonGroup[this.rowAxon[tc]![tr]!]!]!;
-    let lo = sg.weightMin;
-    let hi = sg.weightMax;
-    if (prog.bounds !== null) {
-      if (prog.bounds[0] > lo) lo = prog.bounds[0];
-      if (prog.bounds[1] < hi) hi = prog.bounds[1];
+    let lo = u.wLo;
+    let hi = u.wHi;
+    if (u.rowTarget !== null) {
+      // Driven: the updated row may belong to any group running this program.
+      const sg = this.ir.cores[tc]!.synapseGroups[this.ir.cores[tc]!.synapses.axonGroup[this.rowAxon[tc]![tr]!]!]!;
+      lo = sg.weightMin;
+      hi = sg.weightMax;
+      if (prog.bounds !== null) {
+        if (prog.bounds[0] > lo) lo = prog.bounds[0];
+        if (prog.bounds[1] < hi) hi = prog.bounds[1];
+      }
     }
     let y = ev.set ? d : w + d;
     if (y < lo) y = lo;

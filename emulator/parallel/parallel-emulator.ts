@@ -14,15 +14,15 @@
  * The learning engine runs on the main thread after the route barrier, so it sees the same state as in a
  * single-thread run; the weights it writes are shared, and workers see them at the next step signal.
  *
- * Waiting: a thread spins briefly on the control words, then sleeps in `Atomics.wait` (no spinning when there
- * are more threads than CPUs). `close()` stops the workers; they are unref'd so an unclosed run cannot keep the
- * process alive.
+ * Waiting: a thread spins briefly (100 loads) on the control words, then sleeps in `Atomics.wait` (no
+ * spinning when there are more threads than CPUs). `close()` stops the workers; they are unref'd so an
+ * unclosed run cannot keep the process alive.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { DendriteIr } from '../../ir/types.js';
 import { Emulator, type EmulatorOptions } from '../emulator.js';
 import type { CoreRuntime } from '../state.js';
@@ -37,7 +37,11 @@ import { arrive, ThreadShare, waitAtLeast } from './thread-share.js';
 export interface ParallelOptions extends Omit<EmulatorOptions, 'cores'> {
   /** Threads computing cores, the main thread included (≥ 1; capped at the number of cores). */
   readonly workers: number;
-  /** Override the spin count before blocking waits (default: 20000 if threads ≤ CPUs, else 0). */
+  /**
+   * Spin iterations before a blocking `Atomics.wait` (default 100 if threads ≤ CPUs, else 0). Long spins were
+   * measured to be much slower on a busy 2-CPU machine (docs/performance.md): a spinning thread takes the CPU
+   * its partner needs to reach the barrier.
+   */
   readonly spin?: number;
 }
 
@@ -65,7 +69,7 @@ export class ParallelEmulator extends Emulator {
   private readonly share: ThreadShare;
   private readonly init0: ThreadInit;
   private readonly workers: Worker[] = [];
-  private readonly errorPorts: import('node:worker_threads').MessagePort[] = [];
+  private readonly errorPorts: MessagePort[] = [];
   private readonly spin: number;
   private seq = 0;
   private closed = false;
@@ -75,7 +79,7 @@ export class ParallelEmulator extends Emulator {
     super(ir, { ...options, cores });
     const threads = threadCount(ir, options.workers);
     this.threads = threads;
-    this.spin = options.spin ?? (threads <= availableParallelism() ? 20000 : 0);
+    this.spin = options.spin ?? (threads <= availableParallelism() ? 100 : 0);
     this.ctrl = sharedInt32(CTL_WORDS);
     const sharedCores: SharedCore[] = cores.map((rt) => ({
       ir: sharedIrCore(rt.ir, rt.weights), ringSlots: rt.ringSlots, ports: rt.ports, ring: rt.ring, weights: rt.weights,
@@ -170,10 +174,35 @@ export class ParallelEmulator extends Emulator {
       for (let k = 0; k < names.length; k++) {
         const w = ov[ob + 2 * k]!;
         const s = ov[ob + 2 * k + 1]!;
-        if (w === 0 && s === 0) continue;
+        if (w === 0 && s === 0) {
+          delete pub.overflow[names[k]!];
+          continue;
+        }
         const o = (pub.overflow[names[k]!] ??= { wrap: 0, saturate: 0 });
         o.wrap = w;
         o.saturate = s;
+      }
+    });
+  }
+
+  /** Restores a saved state (Emulator.loadState), then publishes its counters to the threads' shared slots. */
+  override loadState(s: Parameters<Emulator['loadState']>[0]): void {
+    super.loadState(s);
+    const { counters: sh, overflow: ov, overflowNames } = this.init0;
+    this.cores.forEach((rt, c) => {
+      const pub = rt.counters;
+      const b = c * CNT_SLOTS;
+      sh[b + CNT_SYNAPTIC] = pub.synapticEvents;
+      sh[b + CNT_BLANKED] = pub.blankedOut;
+      sh[b + CNT_UPDATES] = pub.compartmentUpdates;
+      sh[b + CNT_SPIKES] = pub.spikes;
+      sh[b + CNT_HOPS] = pub.hops;
+      const names = overflowNames[c]!;
+      const ob = c * MAX_OVERFLOW_NAMES * 2;
+      for (let k = 0; k < names.length; k++) {
+        const o = pub.overflow[names[k]!];
+        ov[ob + 2 * k] = o?.wrap ?? 0;
+        ov[ob + 2 * k + 1] = o?.saturate ?? 0;
       }
     });
   }

@@ -90,10 +90,41 @@ export class ThreadShare {
     }
   }
 
+  /**
+   * The shared counter slots are the source of truth (the main thread may rewrite them, e.g. when it restores a
+   * saved state): each step starts by reading them into the thread's working counters.
+   */
+  private pullCounters(o: OwnedCore): void {
+    const sh = this.init.counters;
+    const b = o.index * CNT_SLOTS;
+    const c = o.counters;
+    c.synapticEvents = sh[b + CNT_SYNAPTIC]!;
+    c.blankedOut = sh[b + CNT_BLANKED]!;
+    c.compartmentUpdates = sh[b + CNT_UPDATES]!;
+    c.spikes = sh[b + CNT_SPIKES]!;
+    c.hops = sh[b + CNT_HOPS]!;
+    const names = this.init.overflowNames[o.index]!;
+    const ov = this.init.overflow;
+    const ob = o.index * MAX_OVERFLOW_NAMES * 2;
+    for (let k = 0; k < names.length; k++) {
+      const w = ov[ob + 2 * k]!;
+      const sat = ov[ob + 2 * k + 1]!;
+      const cur = c.overflow[names[k]!];
+      if (w === 0 && sat === 0) {
+        if (cur !== undefined) delete c.overflow[names[k]!];
+      } else if (cur === undefined) c.overflow[names[k]!] = { wrap: w, saturate: sat };
+      else {
+        cur.wrap = w;
+        cur.saturate = sat;
+      }
+    }
+  }
+
   /** Phase 2 for the owned cores: kernels, then the core's spikes as global ids, then publish counters. */
   integrate(t: number): void {
     const { coreSpikes, coreSpikeCount, counters: shared } = this.init;
     for (const o of this.owned) {
+      this.pullCounters(o);
       const sc = o.sc;
       const n = sc.ir.compartmentCount;
       const slotBase = (t % sc.ringSlots) * sc.ports * n;

@@ -132,6 +132,36 @@ describe('parallel emulator: identical results for any number of threads', () =>
     }
   });
 
+  it('saveState / loadState round trip: counters and state restored in the worker threads too', () => {
+    const ir = multiCoreIr(19, 80);
+    const ref = new Emulator(ir, { seed: 3 });
+    const par = new ParallelEmulator(ir, { seed: 3, workers: 3 });
+    try {
+      for (let t = 0; t < 30; t++) {
+        ref.step();
+        par.step();
+      }
+      const a = ref.saveState();
+      const b = par.saveState();
+      for (let t = 0; t < 30; t++) {
+        ref.step();
+        par.step();
+      }
+      ref.loadState(a);
+      par.loadState(b);
+      for (let t = 0; t < 50; t++) {
+        ref.step();
+        par.step();
+        expect(Array.from(par.spikes.subarray(0, par.spikeCount))).toEqual(Array.from(ref.spikes.subarray(0, ref.spikeCount)));
+      }
+      expect(par.cores.map((c) => c.counters)).toEqual(ref.cores.map((c) => c.counters));
+      expect(snapshot(par.cores)).toEqual(snapshot(ref.cores));
+      expect(par.totalCycles).toBe(ref.totalCycles);
+    } finally {
+      par.close();
+    }
+  });
+
   it('thread count and core assignment', () => {
     const ir = multiCoreIr(5, 10);
     expect(threadCount(ir, 64)).toBe(ir.cores.length);
