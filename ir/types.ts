@@ -240,6 +240,11 @@ export interface LoihiGroup extends GroupBase {
   readonly biasExp: Int32Array;
   /** Per compartment: refractory delay register, 1..63 (1 = no refractory period). */
   readonly refractDelay: Int32Array;
+  /**
+   * Optional initial values: state name (`u`, `v`) → one int32 per compartment (u within uBits, v within
+   * [vmin, vmax] and vBits). States not listed, and the whole field when absent, start at 0.
+   */
+  readonly initial?: Readonly<Record<string, Int32Array>>;
 }
 
 /** How a state variable leaks each step. `decay` registers are per compartment (`StateVar.decay`). */
@@ -271,11 +276,12 @@ export interface StateVar {
 
 /**
  * Generalised current-based compartment (default target). Ports: 0 = `in` (into the current, or into v when
- * there is no current state), 1 = dendrite (only when `dendrite` ≠ null). Per step, input sums in[p] first
- * wrapped/saturated to `inputBits`:
+ * there is no current state), 1 = dendrite (only when `dendrite` ≠ null), 2 + k = `extraCurrents[k]` (see
+ * `portCount` and `hasInputPort`). Per step, input sums in[p] first wrapped/saturated to `inputBits`:
  * ```
  * i = ovf_i(decay_i(i) + in[0])                        (if current ≠ null, else i = in[0])
- * v = clamp(ovf_v(decay_v(v) + i + bias))
+ * g_k = clamp(ovf_k(decay_k(g_k) + in[2 + k]))          (each extra current, k = 0, 1, …)
+ * v = clamp(ovf_v(decay_v(v) + i + Σ_k g_k + bias + noise))
  * d = clamp(ovf_d(decay_d(d) + in[1]))                 (if dendrite ≠ null)
  * if ref > 0: v = refractoryValue, ref −= 1
  * else spike = v > θ (or ≥); on spike: reset v (value / subtract θ / none), ref = refractDelay
@@ -292,7 +298,14 @@ export interface CubaGroup extends GroupBase {
   /** Membrane `v`. */
   readonly v: StateVar;
   /** Optional dendritic compartment (e.g. eRBP's `u`), fed by port 1, readable by the learning engine. */
-  readonly dendrite: (StateVar & { readonly name: string }) | null;
+  readonly dendrite: NamedStateVar | null;
+  /**
+   * Optional further synaptic currents, each with its own leak and width (e.g. Brian's CUBA: ge is `current`,
+   * gi is `extraCurrents[0]`). Current k is fed by input port 2 + k and, like `current`, added to v every step.
+   * Names are unique and differ from `i`, `v`, `ref`, `in` and the dendrite's name. Absent = none (1..6 when
+   * present).
+   */
+  readonly extraCurrents?: readonly NamedStateVar[];
   /** Per compartment: bias added to v every step (already scaled, integer). */
   readonly bias: Int32Array;
   /** Per compartment: threshold θ. */
@@ -311,6 +324,17 @@ export interface CubaGroup extends GroupBase {
    * amplitude a signed integer in v's units. Absent or null = no noise (no draw).
    */
   readonly noise?: CubaNoise | null;
+  /**
+   * Optional initial values: state name (`i`, `v`, the dendrite's or an extra current's name) → one int32 per
+   * compartment, within the state's width and clamps. States not listed, and the whole field when absent, start
+   * at 0.
+   */
+  readonly initial?: Readonly<Record<string, Int32Array>>;
+}
+
+/** A `cuba` state variable that carries its own name (the dendrite, extra currents). */
+export interface NamedStateVar extends StateVar {
+  readonly name: string;
 }
 
 /** Bernoulli noise into a `cuba` compartment's membrane (see `CubaGroup.noise`). */
@@ -438,14 +462,25 @@ export interface LearningProgram {
   readonly [field: string]: unknown;
 }
 
-/** Number of input ports of each compartment model (`cuba` has 2 only with a dendrite). */
+/**
+ * Number of input port slots of a compartment group: `loihi` 1; `cuba` 1, 2 with a dendrite, 2 + k with k extra
+ * currents (port 1 is then a slot even without a dendrite: see `hasInputPort`); `nsat` one per state.
+ */
 export function portCount(g: CompartmentGroup): number {
   switch (g.model) {
     case 'loihi':
       return 1;
-    case 'cuba':
-      return g.dendrite === null ? 1 : 2;
+    case 'cuba': {
+      const extra = g.extraCurrents?.length ?? 0;
+      return extra > 0 ? 2 + extra : g.dendrite === null ? 1 : 2;
+    }
     case 'nsat':
       return g.states;
   }
+}
+
+/** Whether synapses may target input port `p` of the group (a `cuba` group without a dendrite has no port 1). */
+export function hasInputPort(g: CompartmentGroup, p: number): boolean {
+  if (p < 0 || p >= portCount(g)) return false;
+  return !(g.model === 'cuba' && p === 1 && g.dendrite === null);
 }
