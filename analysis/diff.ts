@@ -8,7 +8,7 @@
 import type { Network } from '../compiler/model.js';
 import type { DendriteIr } from '../ir/types.js';
 import { Emulator } from '../emulator/emulator.js';
-import { FloatSimulator } from '../reference/float-sim.js';
+import { compartmentKeys, FloatSimulator } from '../reference/float-sim.js';
 import { FloatRecorder } from '../reference/recorder.js';
 import { comparePopulation, type PopulationComparison, type StateScale } from './compare.js';
 import { EmulatorTap, restOffset, stateScalesFromReports } from './emulator-trace.js';
@@ -103,7 +103,10 @@ export function diffNetwork(network: Network, ir: DendriteIr, options: DiffOptio
   }
   const emu = new Emulator(ir, { seed, learning: engine });
   const tap = new EmulatorTap(ir, emu);
-  const sim = new FloatSimulator(network, { seed, sourceOrder: ir.sources.map((s) => s.name), learning: options.learning });
+  // Keyed like the emulator's kernels, so both sides draw the same noise events.
+  const sim = new FloatSimulator(network, {
+    seed, sourceOrder: ir.sources.map((s) => s.name), learning: options.learning, compartments: compartmentKeys(ir),
+  });
   copySources(ir, sim);
   const silent = driveDataSources(ir, emu, sim, options.inputLevel);
   if (silent.length > 0) notes.push(`data-driven sources ${silent.join(', ')} are silent; drive them with --input-level x (x·rate_max)`);

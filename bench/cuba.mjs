@@ -70,6 +70,7 @@ function runDendrite(ir, k, steps, workers, reference) {
     const hash = createHash('sha256');
     let buf = Buffer.alloc(8 * 1024);
     let spikes = 0;
+    const c0 = process.cpuUsage(); // process CPU time (all threads): less sensitive to other sessions' load than wall time
     const t0 = performance.now();
     for (let s = 0; s < steps; s++) {
       emu.step();
@@ -84,8 +85,10 @@ function runDendrite(ir, k, steps, workers, reference) {
       spikes += n;
     }
     const runS = (performance.now() - t0) / 1000;
+    const cu = process.cpuUsage(c0);
+    const cpuS = (cu.user + cu.system) / 1e6;
     const events = emu.cores.reduce((s, c) => s + c.counters.synapticEvents, 0);
-    return { runS, spikes, events, digest: hash.digest('hex').slice(0, 16), threads: reference ? 1 : emu.threads };
+    return { runS, cpuS, spikes, events, digest: hash.digest('hex').slice(0, 16), threads: reference ? 1 : emu.threads };
   } finally {
     if (!reference) emu.close();
   }
@@ -120,7 +123,7 @@ function main() {
     `Dendrite threads ${o.workers.join(', ')}, ${availableParallelism()} CPUs (load average ${loadavg()[0].toFixed(1)}), node ${process.version}` +
     (brian ? `, Brian2 ${brian.version} cpp_standalone (${brian.py})` : '') + '\n\n');
   const results = [];
-  const header = ['N', 'simulator', 'run s', 'spikes', 'syn. events', 'events/s', 'rate Hz', 'note'];
+  const header = ['N', 'simulator', 'run s', 'cpu s', 'spikes', 'syn. events', 'events/s', 'rate Hz', 'note'];
   const rows = [header];
   for (const N of o.sizes) {
     const p = Math.min(1, o.fanin / N);
@@ -134,13 +137,13 @@ function main() {
       const d = runDendrite(ir, k, steps, w, reference);
       res.dendrite.push({ ...d, reference });
       rows.push([String(N), reference ? 'Dendrite reference Emulator' : `Dendrite ${d.threads} thread${d.threads > 1 ? 's' : ''}`,
-        fmt(d.runS), String(d.spikes), String(d.events), fmt(d.events / d.runS, 0), fmt(d.spikes / N / o.duration, 2),
+        fmt(d.runS), fmt(d.cpuS), String(d.spikes), String(d.events), fmt(d.events / d.runS, 0), fmt(d.spikes / N / o.duration, 2),
         `digest ${d.digest}, ${synapses} synapses, built in ${fmt(buildS, 1)} s`]);
     }
     if (brian) {
       const b = runBrian(brian.py, N, p, o.duration, o.seed);
       res.brian = b;
-      rows.push([String(N), 'Brian2 cpp_standalone', fmt(b.run_s), String(b.spikes), String(b.events), fmt(b.events / b.run_s, 0),
+      rows.push([String(N), 'Brian2 cpp_standalone', fmt(b.run_s), '—', String(b.spikes), String(b.events), fmt(b.events / b.run_s, 0),
         fmt(b.rate_hz, 2), `${b.synapses} synapses, ${fmt(b.wallS, 1)} s incl. codegen+compile`]);
     }
     results.push(res);
@@ -165,9 +168,9 @@ function main() {
 }
 
 function printTable(rows) {
-  const all = [['N', 'simulator', 'run s', 'spikes', 'syn. events', 'events/s', 'rate Hz', 'note'], ...rows];
+  const all = [['N', 'simulator', 'run s', 'cpu s', 'spikes', 'syn. events', 'events/s', 'rate Hz', 'note'], ...rows];
   const w = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  for (const r of all) process.stdout.write(r.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd() + '\n');
+  for (const r of all) process.stdout.write(r.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd() + '\n');
 }
 
 try {

@@ -142,6 +142,27 @@ export function zeroBitShift(x: number, a: number): number {
 }
 
 /**
+ * Hot-loop form of `zeroBitShift(x, a)` with scale = 2^a computed once (e.g. per compartment group). Equivalent
+ * to `zeroBitShift` for every integer |x| < 2^53 and −60 ≤ a ≤ 60, including the sign of a zero result
+ * (tests/emulator/arith-fast.test.ts): multiplying by a power of two only changes the exponent, so x·2^a is
+ * exact and its truncation is sign(x)·floor(|x| / 2^−a); for a ≥ 0 it is the integer x·2^a itself.
+ */
+export function zeroBitShiftScaled(x: number, scale: number): number {
+  return Math.trunc(x * scale);
+}
+
+/**
+ * Hot-loop form of `oneBitShift(x, −s)` for an int32 x and 1 ≤ s ≤ 15 (the leak shifts that are not OFF), in
+ * int32 operations only. Equivalent to `oneBitShift` on that domain (tests/emulator/arith-fast.test.ts): adding
+ * 2^s − 1 to a negative x before the floor shift rounds toward zero (no int32 overflow: x < 0 and 2^s − 1 > 0),
+ * and a zero quotient becomes sign(x), written (x >> 31) | (−x >>> 31).
+ */
+export function oneBitShiftRight(x: number, s: number): number {
+  const r = (x + ((x >> 31) & ((1 << s) - 1))) >> s;
+  return r !== 0 ? r : (x >> 31) | (-x >>> 31);
+}
+
+/**
  * NSAT randomized rounding of a weight increment: rr(dw, n) = (dw >> n) + (draw mod 2^n < (dw & (2^n − 1))).
  * dw >> n is an arithmetic shift (floor), so E[rr] = dw / 2^n also for negative dw. `draw` is a uint32 from the
  * counter-based PRNG; its low n bits are the uniform integer in [0, 2^n). n: 0..31.

@@ -19,7 +19,8 @@ import type { DendriteIr, LabelSource, PoissonSource, SpikeListSource } from '..
 import { stepLoihiGroup } from './kernels/loihi.js';
 import { stepCubaGroup } from './kernels/cuba.js';
 import { stepNsatGroup } from './kernels/nsat.js';
-import { ALWAYS, draw, SOURCE_CORE, STREAM_BLANKOUT, STREAM_LABEL, STREAM_POISSON } from './prng.js';
+import { ALWAYS, draw, SOURCE_CORE, STREAM_LABEL, STREAM_POISSON } from './prng.js';
+import { coreDelivery, deliverAxon, hopsPerNeuron, type CoreDelivery } from './delivery.js';
 import { newCoreRuntime, type CoreCounters, type CoreRuntime } from './state.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
 
@@ -110,7 +111,6 @@ export class Emulator {
   readonly learning: LearningEngine | null;
   private readonly srcRt: SourceRuntime[];
   private readonly localSpikes: Int32Array[];
-  private readonly scale: Float64Array[];
   private readonly opsBefore: Float64Array;
   private readonly ctx: LearningContext;
 
@@ -132,7 +132,6 @@ export class Emulator {
       label: s.kind === 'label' ? s.label : -1,
     }));
     this.localSpikes = ir.cores.map((c) => new Int32Array(c.compartmentCount));
-    this.scale = ir.cores.map((c) => Float64Array.from(c.synapseGroups, (g) => 2 ** g.weightShift));
     this.opsBefore = new Float64Array(ir.cores.length * OPS);
     const self = this;
     this.ctx = {
@@ -335,44 +334,33 @@ export class Emulator {
     }
   }
 
+  /** Delivery tables per core and hops per neuron (emulator/delivery.ts), built at the first route. */
+  private delivery: CoreDelivery[] | null = null;
+  private hopsOf: Float64Array | null = null;
+
+  /** Phase 3: every spike of step t through its routes into the target cores' rings (emulator/delivery.ts). */
   protected route(t: number): void {
+    if (this.delivery === null || this.hopsOf === null) {
+      this.delivery = this.cores.map((rt) => coreDelivery(rt.ir, rt.ringSlots, rt.ports));
+      this.hopsOf = hopsPerNeuron(this.ir.routing.offsets, this.ir.routing.core, this.neuronCore, this.ir.cores.map((c) => c.mesh));
+    }
+    const delivery = this.delivery;
+    const hopsOf = this.hopsOf;
     const { offsets, core: rCore, axon: rAxon } = this.ir.routing;
     const cores = this.cores;
     const seed = this.seed;
-    for (let s = 0; s < this.spikeCount; s++) {
-      const id = this.spikes[s]!;
-      const from = this.neuronCore[id]!;
-      const fromRt = from >= 0 ? cores[from]! : null;
-      for (let k = offsets[id]!; k < offsets[id + 1]!; k++) {
+    const spikes = this.spikes;
+    const neuronCore = this.neuronCore;
+    const count = this.spikeCount;
+    for (let s = 0; s < count; s++) {
+      const id = spikes[s]!;
+      const from = neuronCore[id]!;
+      if (from >= 0) cores[from]!.counters.hops += hopsOf[id]!;
+      const k1 = offsets[id + 1]!;
+      for (let k = offsets[id]!; k < k1; k++) {
         const c = rCore[k]!;
-        const a = rAxon[k]!;
         const rt = cores[c]!;
-        if (fromRt !== null) {
-          fromRt.counters.hops += Math.abs(fromRt.ir.mesh.x - rt.ir.mesh.x) + Math.abs(fromRt.ir.mesh.y - rt.ir.mesh.y);
-        }
-        const syn = rt.ir.synapses;
-        const gi = syn.axonGroup[a]!;
-        const thr = rt.ir.synapseGroups[gi]!.transmitThreshold;
-        const scale = this.scale[c]![gi]!;
-        const { targets, delays, ports, axonOffsets } = syn;
-        const w = rt.weights;
-        const ring = rt.ring;
-        const n = rt.ir.compartmentCount;
-        const P = rt.ports;
-        const R = rt.ringSlots;
-        let sent = 0;
-        let dropped = 0;
-        for (let r = axonOffsets[a]!; r < axonOffsets[a + 1]!; r++) {
-          if (thr < ALWAYS && !(thr > 0 && draw(seed, t, c, r, STREAM_BLANKOUT) < thr)) {
-            dropped++;
-            continue;
-          }
-          const slot = (t + 1 + delays[r]!) % R;
-          ring[(slot * P + ports[r]!) * n + targets[r]!] += w[r]! * scale;
-          sent++;
-        }
-        rt.counters.synapticEvents += sent;
-        rt.counters.blankedOut += dropped;
+        deliverAxon(delivery[c]!, rt.ring, rt.weights, rAxon[k]!, t, seed, c, rt.counters);
       }
     }
   }

@@ -9,7 +9,10 @@ import { portCount } from '../ir/types.js';
 /** Named state arrays of one compartment group, with the width each is kept at (for probes and docs). */
 export interface GroupState {
   readonly group: CompartmentGroup;
-  /** State variables by name (`u`, `v`, `i`, dendrite name, `x0`…, and `ref`), each of length group.size. */
+  /**
+   * State variables by name (`u`, `v`, `i`, dendrite and extra-current names, `x0`…, and `ref`), each of length
+   * group.size, starting at the group's `initial` values (0 where none are given).
+   */
   readonly arrays: Readonly<Record<string, Int32Array>>;
 }
 
@@ -71,16 +74,27 @@ export function countOverflow(c: CoreCounters, name: string, wraps: number, satu
   o.saturate += saturations;
 }
 
+/** Copies a group's optional per-compartment initial values (IR `initial`, validated on load) into its arrays. */
+function applyInitial(arrays: Record<string, Int32Array>, initial: Readonly<Record<string, Int32Array>> | undefined): void {
+  if (initial === undefined) return;
+  for (const [name, values] of Object.entries(initial)) arrays[name]?.set(values);
+}
+
 function groupState(g: CompartmentGroup): GroupState {
   const n = g.size;
   const z = () => new Int32Array(n);
   switch (g.model) {
-    case 'loihi':
-      return { group: g, arrays: { u: z(), v: z(), ref: z() } };
+    case 'loihi': {
+      const arrays: Record<string, Int32Array> = { u: z(), v: z(), ref: z() };
+      applyInitial(arrays, g.initial);
+      return { group: g, arrays };
+    }
     case 'cuba': {
       const arrays: Record<string, Int32Array> = { v: z(), ref: z() };
       if (g.current) arrays.i = z();
       if (g.dendrite) arrays[g.dendrite.name] = z();
+      for (const x of g.extraCurrents ?? []) arrays[x.name] = z();
+      applyInitial(arrays, g.initial);
       return { group: g, arrays };
     }
     case 'nsat': {

@@ -8,6 +8,8 @@ import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { validateProgram } from '../emulator/learning/program.js';
 import {
   IR_FORMAT,
+  MAX_EXTRA_CURRENTS,
+  hasInputPort,
   portCount,
   type CompartmentGroup,
   type Core,
@@ -20,6 +22,7 @@ import {
   type Json,
   type LearningProgram,
   type LoihiGroup,
+  type NamedStateVar,
   type NsatGroup,
   type OpCost,
   type Placement,
@@ -493,7 +496,12 @@ function readGroup(c: Checker, v: unknown, f: string): CompartmentGroup {
         biasExp: c.typed(o, 'biasExp', f, i32, 0, 7, n),
         refractDelay: c.typed(o, 'refractDelay', f, i32, 1, 63, n),
       };
-      return g;
+      if (o.initial === undefined) return g;
+      // v starts within its clamp (and its wrap width); u within its width.
+      const vLo = g.vBits === null ? g.vmin : Math.max(g.vmin, -(2 ** (g.vBits - 1)));
+      const vHi = g.vBits === null ? g.vmax : Math.min(g.vmax, 2 ** (g.vBits - 1) - 1);
+      const ranges = new Map<string, readonly [number, number]>([['u', [-(2 ** (g.uBits - 1)), 2 ** (g.uBits - 1) - 1]], ['v', [vLo, vHi]]]);
+      return { ...g, initial: readInitial(c, o.initial, `${f}.initial`, n, ranges) };
     }
     case 'cuba': {
       const g: CubaGroup = {
@@ -512,8 +520,20 @@ function readGroup(c: Checker, v: unknown, f: string): CompartmentGroup {
         refractoryValue: c.int(o, 'refractoryValue', f, INT32_MIN, INT32_MAX),
         // Optional: absent stays absent, so write → load → write is byte-identical.
         ...(o.noise === undefined ? {} : { noise: o.noise === null ? null : readNoise(c, o.noise, `${f}.noise`) }),
+        ...(o.extraCurrents === undefined ? {} : { extraCurrents: readExtraCurrents(c, o.extraCurrents, `${f}.extraCurrents`, n) }),
       };
-      return g;
+      checkCubaNames(c, g, f);
+      if (o.initial === undefined) return g;
+      const ranges = new Map<string, readonly [number, number]>();
+      const add = (name: string, sv: StateVar) => {
+        const half = 2 ** (sv.bits - 1);
+        ranges.set(name, [Math.max(-half, sv.floor ?? -half), Math.min(half - 1, sv.ceiling ?? half - 1)]);
+      };
+      if (g.current) add('i', g.current);
+      add('v', g.v);
+      if (g.dendrite) add(g.dendrite.name, g.dendrite);
+      for (const x of g.extraCurrents ?? []) add(x.name, x);
+      return { ...g, initial: readInitial(c, o.initial, `${f}.initial`, n, ranges) };
     }
     case 'nsat': {
       const k = c.int(o, 'states', f, 1, 8);
@@ -607,10 +627,50 @@ function readNoise(c: Checker, v: unknown, f: string): CubaNoise {
   return { threshold: c.int(o, 'threshold', f, 0, TWO32), amplitude: c.int(o, 'amplitude', f, -INT32_MAX, INT32_MAX) };
 }
 
-function readDendrite(c: Checker, v: unknown, f: string, n: number): StateVar & { name: string } {
+function readDendrite(c: Checker, v: unknown, f: string, n: number): NamedStateVar {
   const sv = readStateVar(c, v, f, n);
   const o = (v !== null && typeof v === 'object' ? v : {}) as Obj;
   return { ...sv, name: c.str(o, 'name', f) };
+}
+
+function readExtraCurrents(c: Checker, v: unknown, f: string, n: number): NamedStateVar[] {
+  const a = c.array(v, f) ?? [];
+  if (a.length < 1 || a.length > MAX_EXTRA_CURRENTS) {
+    c.report(IR_CODES.range, f, `${f} has ${a.length} entries`, `allowed: 1..${MAX_EXTRA_CURRENTS} (omit the field for none)`);
+  }
+  return a.slice(0, MAX_EXTRA_CURRENTS).map((x, k) => readDendrite(c, x, `${f}[${k}]`, n));
+}
+
+/** Names the emulator keeps state arrays and overflow counters under: no two states of a group may share one. */
+const RESERVED_CUBA_NAMES = ['i', 'v', 'ref', 'in'];
+
+function checkCubaNames(c: Checker, g: CubaGroup, f: string): void {
+  const seen = new Set(RESERVED_CUBA_NAMES);
+  const check = (name: string, field: string) => {
+    if (name === '') c.report(IR_CODES.type, field, `${field} must be a non-empty name`);
+    else if (seen.has(name)) {
+      c.report(IR_CODES.structure, field, `${field} = "${name}" is already the name of another state of the group`,
+        `reserved: ${RESERVED_CUBA_NAMES.join(', ')}; dendrite and extra currents need distinct names`);
+    }
+    seen.add(name);
+  };
+  if (g.dendrite) check(g.dendrite.name, `${f}.dendrite.name`);
+  (g.extraCurrents ?? []).forEach((x, k) => check(x.name, `${f}.extraCurrents[${k}].name`));
+}
+
+/** Per-state initial values: every key must name a state of the group, each array one value per compartment in its range. */
+function readInitial(c: Checker, v: unknown, f: string, n: number, ranges: ReadonlyMap<string, readonly [number, number]>): Record<string, Int32Array> {
+  const o = c.obj(v, f) ?? {};
+  const out: Record<string, Int32Array> = {};
+  for (const key of Object.keys(o)) {
+    const r = ranges.get(key);
+    if (r === undefined) {
+      c.report(IR_CODES.reference, `${f}.${key}`, `${f}.${key}: the group has no state "${key}"`, `states: ${[...ranges.keys()].join(', ')}`);
+      continue;
+    }
+    out[key] = c.typed(o, key, f, i32, r[0], r[1], n);
+  }
+  return out;
 }
 
 function readPopulation(c: Checker, v: unknown, f: string): Population {
@@ -683,7 +743,7 @@ export function stateNames(g: CompartmentGroup): string[] {
     case 'loihi':
       return ['u', 'v', 'ref'];
     case 'cuba':
-      return [...(g.current ? ['i'] : []), 'v', ...(g.dendrite ? [g.dendrite.name] : []), 'ref'];
+      return [...(g.current ? ['i'] : []), 'v', ...(g.dendrite ? [g.dendrite.name] : []), ...(g.extraCurrents ?? []).map((x) => x.name), 'ref'];
     case 'nsat':
       return [...Array.from({ length: g.states }, (_, k) => `x${k}`), 'ref'];
   }
@@ -753,9 +813,10 @@ function crossCheck(c: Checker, ir: DendriteIr): void {
             `allowed range: ${g.weightMin}..${g.weightMax}`);
         }
         const tg = core.groups[groupOf[s.targets[r]!]!];
-        if (tg !== undefined && s.ports[r]! >= portCount(tg) && ++pErr <= MAX_ELEMENT_ERRORS) {
+        if (tg !== undefined && !hasInputPort(tg, s.ports[r]!) && ++pErr <= MAX_ELEMENT_ERRORS) {
+          const ports = Array.from({ length: portCount(tg) }, (_, p) => p).filter((p) => hasInputPort(tg, p));
           c.report(IR_CODES.reference, `${sf}.ports[${r}]`, `${sf}.ports[${r}] = ${s.ports[r]} is not an input port of compartment group "${tg.name}" (${tg.model})`,
-            `allowed range: 0..${portCount(tg) - 1}`);
+            `its input ports: ${ports.join(', ')}`);
         }
       }
     }

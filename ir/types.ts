@@ -332,6 +332,9 @@ export interface CubaGroup extends GroupBase {
   readonly initial?: Readonly<Record<string, Int32Array>>;
 }
 
+/** Most extra currents of a `cuba` group (each costs a port slot of the core's delay ring per compartment). */
+export const MAX_EXTRA_CURRENTS = 6;
+
 /** A `cuba` state variable that carries its own name (the dendrite, extra currents). */
 export interface NamedStateVar extends StateVar {
   readonly name: string;

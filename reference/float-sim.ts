@@ -16,12 +16,18 @@
  * threshold — so with the same thresholds (copy them from the IR with `setSourceThresholds`) both simulators see
  * identical input spike trains. The default threshold of a rate r is `bernoulliThreshold(r·dt)`.
  *
+ * Noise `poisson into v rate R amplitude A` is the emulator's: one Bernoulli draw per neuron and step against
+ * bernoulliThreshold(R·dt) (at most one event of A per step), added to the state's input of that step. With
+ * `compartments` (from `compartmentKeys(ir)`) the draw is keyed like the emulator's `cuba` kernel, (seed, t, core,
+ * compartment, STREAM_NOISE), so both sides see the same noise events.
+ *
  * DIFFERS FROM THE EMULATOR (by construction): blank-out draws are keyed by (seed, t, BLANKOUT_KEY + projection
- * index, synapse index within the projection) because the float side has no cores; compartment noise (which
- * the emulator does not model) is keyed by (seed, t, NOISE_KEY + population index, neuron). Compare fixed vs float
- * with p_transmit = 1 and no noise for identical synaptic input.
+ * index, synapse index within the projection) because the float side has no cores; without `compartments`,
+ * noise is keyed by (seed, t, NOISE_KEY + population index, neuron); Gaussian noise exists on the float side
+ * only. Compare fixed vs float with p_transmit = 1 (and `compartments` when there is noise) for identical input.
  */
 import type { Network, NeuronModel, Population, Projection } from '../compiler/model.js';
+import type { DendriteIr } from '../ir/types.js';
 import { materialize, type SynapseTable } from '../compiler/network/connectivity.js';
 import {
   ALWAYS,
@@ -55,6 +61,38 @@ export interface FloatSimOptions {
   readonly learning?: boolean;
   /** Probability → integer threshold for rates set in Hz (default `bernoulliThreshold`, the emulator's). */
   readonly threshold?: (p: number) => number;
+  /**
+   * Where each neuron of a population lives in an IR (`compartmentKeys(ir)`): noise draws then use the emulator's
+   * key (core, core-local compartment) instead of the float side's own.
+   */
+  readonly compartments?: ReadonlyMap<string, CompartmentKeys>;
+}
+
+/** Per neuron of a population: its core and core-local compartment index in an IR. */
+export interface CompartmentKeys {
+  readonly core: Int32Array;
+  readonly index: Int32Array;
+}
+
+/** The (core, compartment) of every neuron of every compartment population of an IR (sources are left out). */
+export function compartmentKeys(ir: DendriteIr): Map<string, CompartmentKeys> {
+  const out = new Map<string, CompartmentKeys>();
+  for (const p of ir.populations) {
+    if (p.placement.some((pl) => pl.kind === 'source')) continue;
+    const core = new Int32Array(p.size);
+    const index = new Int32Array(p.size);
+    let k = 0;
+    for (const pl of p.placement) {
+      if (pl.kind !== 'group') continue;
+      const g = ir.cores[pl.core]!.groups[pl.group]!;
+      for (let j = 0; j < pl.count; j++, k++) {
+        core[k] = pl.core;
+        index[k] = g.first + pl.offset + j;
+      }
+    }
+    out.set(p.name, { core, index });
+  }
+  return out;
 }
 
 function reluctantRound(x: number): number {
@@ -78,6 +116,7 @@ export class FloatSimulator {
   private readonly clock: LearningClock;
   private readonly signalOverride: (number | null)[];
   private readonly toThreshold: (p: number) => number;
+  private readonly compartments: ReadonlyMap<string, CompartmentKeys> | undefined;
   /** Step after which the current sample started (time since sample start = (t − sampleStart − 1)·dt). */
   private sampleStart = 0;
 
@@ -86,6 +125,7 @@ export class FloatSimulator {
     this.seed = (options.seed ?? network.seed) >>> 0;
     this.dt = network.dt;
     this.toThreshold = options.threshold ?? bernoulliThreshold;
+    this.compartments = options.compartments;
     const dt = network.dt;
     let maxDelay = 0;
     for (const p of network.projections) maxDelay = Math.max(maxDelay, reluctantRound(p.delay / dt));
@@ -431,21 +471,26 @@ export class FloatSimulator {
     this.addNoise(p, t, slotBase);
     const { states, alpha, rest, floor, ceiling, integrates, membrane } = p;
     const bias = p.model.bias;
-    for (let s = 0; s < nS; s++) {
-      const x = states[s]!;
-      const a = alpha[s]!;
-      const r = rest[s]!;
-      const lo = floor[s]!;
-      const hi = ceiling[s]!;
-      const integ = integrates[s]!;
-      const b = s === membrane ? bias : 0;
-      const off = slotBase + s * n;
-      for (let k = 0; k < n; k++) {
-        let v = r + a * (x[k]! - r) + ring[off + k]!;
-        ring[off + k] = 0;
-        for (let q = 0; q < integ.length; q++) v += states[integ[q]!]![k]!;
-        v += b;
-        x[k] = v < lo ? lo : v > hi ? hi : v;
+    // States that integrate others go second, so they add the freshly updated values whatever the declaration
+    // order (compiler/model.ts; integration does not chain, so two passes suffice).
+    for (let pass = 0; pass < 2; pass++) {
+      for (let s = 0; s < nS; s++) {
+        const integ = integrates[s]!;
+        if ((integ.length > 0 ? 1 : 0) !== pass) continue;
+        const x = states[s]!;
+        const a = alpha[s]!;
+        const r = rest[s]!;
+        const lo = floor[s]!;
+        const hi = ceiling[s]!;
+        const b = s === membrane ? bias : 0;
+        const off = slotBase + s * n;
+        for (let k = 0; k < n; k++) {
+          let v = r + a * (x[k]! - r) + ring[off + k]!;
+          ring[off + k] = 0;
+          for (let q = 0; q < integ.length; q++) v += states[integ[q]!]![k]!;
+          v += b;
+          x[k] = v < lo ? lo : v > hi ? hi : v;
+        }
       }
     }
     if (membrane < 0) return;
@@ -468,7 +513,7 @@ export class FloatSimulator {
     }
   }
 
-  /** Compartment noise, added to the target state's input of this step (float side only; see file comment). */
+  /** Compartment noise, added to the target state's input of this step (see the file comment for its key). */
   private addNoise(p: NeuronPopulationState, t: number, slotBase: number): void {
     const noise = p.model.noise;
     if (!noise) return;
@@ -479,8 +524,11 @@ export class FloatSimulator {
     const key = NOISE_KEY + p.index;
     if (noise.kind === 'poisson') {
       const thr = this.toThreshold(noise.rate * this.dt);
+      if (thr === 0) return;
+      const at = this.compartments?.get(p.pop.name);
       for (let k = 0; k < n; k++) {
-        if (thr >= ALWAYS || (thr > 0 && draw(this.seed, t, key, k, STREAM_NOISE) < thr)) p.ring[off + k]! += noise.amplitude;
+        const u = thr >= ALWAYS ? 0 : at ? draw(this.seed, t, at.core[k]!, at.index[k]!, STREAM_NOISE) : draw(this.seed, t, key, k, STREAM_NOISE);
+        if (u < thr) p.ring[off + k]! += noise.amplitude;
       }
     } else {
       for (let k = 0; k < n; k++) {

@@ -127,7 +127,7 @@ export function emitIr(input: EmitInput): EmitResult {
     const lowered = pop.neuron!;
     const size = ca.end - ca.start;
     const slicedName = size === pop.size ? pop.name : `${pop.name}[${ca.start}:${ca.end}]`;
-    const group = lowered.makeGroup(slicedName, 0, size, pop.neuronBase + ca.start);
+    const group = lowered.makeGroup(slicedName, 0, size, pop.neuronBase + ca.start, ca.start);
     const list = placements.get(pop.name) ?? [];
     list.push({ kind: 'group', core: cores.length, group: 0, offset: 0, count: size });
     placements.set(pop.name, list);

@@ -22,6 +22,7 @@ import { quantDiagnostics, type QuantReport } from './quantReport.js';
 import { lowerSource, probabilityThreshold } from './sources.js';
 import { roundHalfEven } from '../../emulator/arith.js';
 import { lowerRule, type RuleLoweringContext } from './microcode.js';
+import { initialStateValues } from '../../reference/initial-state.js';
 
 export const LOWER_CODES = {
   connector: 'SNN3511',
@@ -48,6 +49,8 @@ export interface ScaleReport {
   readonly population: string;
   /** Float value of one LSB, by model state name. */
   readonly unit: { readonly [state: string]: number };
+  /** The value subtracted on chip (model value = offset + integer · unit), by model state name. */
+  readonly offset: { readonly [state: string]: number };
 }
 
 export interface LowerResult {
@@ -189,7 +192,11 @@ export function lower(network: Network, profile: TargetProfile, options: LowerOp
     });
     const s = chooseScales(plan, profile, dm, dt);
     scales.set(name, s);
-    scaleReports.push({ population: name, unit: Object.fromEntries(plan.neuron.states.map((st) => [st.name, s[plan.domainOf.get(st.name) ?? 0]!])) });
+    scaleReports.push({
+      population: name,
+      unit: Object.fromEntries(plan.neuron.states.map((st) => [st.name, s[plan.domainOf.get(st.name) ?? 0]!])),
+      offset: Object.fromEntries(plan.neuron.states.map((st) => [st.name, plan.offset.get(st.name) ?? 0])),
+    });
   }
 
   // 4. Weights.
@@ -305,7 +312,8 @@ export function lower(network: Network, profile: TargetProfile, options: LowerOp
   for (const [name, plan] of plans) {
     const pop = popByName.get(name)!;
     const inputGain = plan.order.map((_, k) => gain.get(`${name}/${k}`) ?? 0);
-    const ln = lowerNeuron(pop, plan, scales.get(name)!, profile, dt, inputGain.map((g) => (Number.isFinite(g) ? g : 0)));
+    // Initial states from the float reference's own draws, so fixed and float runs start from the same state.
+    const ln = lowerNeuron(pop, plan, scales.get(name)!, profile, dt, inputGain.map((g) => (Number.isFinite(g) ? g : 0)), (st) => initialStateValues(network, pop, st));
     ds.push(...ln.diagnostics);
     quant.push(...ln.reports);
     lowered.set(name, ln);

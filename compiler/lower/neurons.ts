@@ -14,7 +14,9 @@
  */
 import type { Diagnostic, Span } from '../diagnostics/diagnostic.js';
 import type { NeuronModel, Population, StateVar as ModelState } from '../model.js';
-import type { CompartmentGroup, CubaGroup, DecayMode as IrDecay, LoihiGroup, NsatGroup, StateVar as IrState } from '../../ir/types.js';
+import { MAX_EXTRA_CURRENTS, type CompartmentGroup, type CubaGroup, type CubaNoise, type DecayMode as IrDecay, type LoihiGroup, type NsatGroup, type StateVar as IrState } from '../../ir/types.js';
+import { bernoulliThreshold } from '../../emulator/prng.js';
+import { roundHalfEven } from '../../emulator/arith.js';
 import { weightFormat, quantizeBias, quantizeDecay, quantizeThreshold } from './quantize.js';
 import type { QuantReport } from './quantReport.js';
 import type { StateSpec, TargetProfile } from '../target/profile.js';
@@ -78,8 +80,11 @@ export interface LoweredNeuron {
   readonly scales: readonly number[];
   /** Float value of one integer unit of a model state (by model or IR name). */
   stateStep(state: string): number | undefined;
-  /** A compartment group for `size` neurons of this population. */
-  makeGroup(name: string, first: number, size: number, neuronBase: number): CompartmentGroup;
+  /**
+   * A compartment group for `size` neurons of this population, starting at the population's neuron `offset`
+   * (per-neuron initial values are taken from there).
+   */
+  makeGroup(name: string, first: number, size: number, neuronBase: number, offset?: number): CompartmentGroup;
   readonly reports: readonly QuantReport[];
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -115,8 +120,16 @@ export function planNeuron(pop: Population, profile: TargetProfile): { plan?: Ne
     ds.push(err(NEURON_CODES.structure, `${who} does not spike (LI); ${profile.name}'s compartments always compare against a threshold`, n.span, 'use a spiking neuron type'));
   }
   if (n.noise) {
-    ds.push(err(NEURON_CODES.structure, `${who} has ${n.noise.kind} noise; the ${model} compartment model has no noise source`, n.noise.span,
-      'project a Poisson source into the population instead'));
+    // The cuba compartment draws Bernoulli noise into v (IR `CubaGroup.noise`); nothing else has a noise source.
+    if (model !== 'cuba') {
+      ds.push(err(NEURON_CODES.structure, `${who} has ${n.noise.kind} noise; the ${model} compartment model has no noise source`, n.noise.span,
+        'project a Poisson source into the population instead, or use `--target default`'));
+    } else if (n.noise.kind !== 'poisson') {
+      ds.push(err(NEURON_CODES.structure, `${who} has ${n.noise.kind} noise; the cuba compartment draws only Poisson (Bernoulli per step) noise`, n.noise.span,
+        'use `noise poisson into v rate R amplitude A`'));
+    } else if (n.noise.target !== n.membrane) {
+      ds.push(err(NEURON_CODES.structure, `${who} has noise into \`${n.noise.target}\`; the cuba compartment adds noise only to the membrane \`${n.membrane}\``, n.noise.span));
+    }
   }
 
   const domainOf = new Map<string, number>();
@@ -130,9 +143,12 @@ export function planNeuron(pop: Population, profile: TargetProfile): { plan?: Ne
     s.integrates.length === want.length && want.every((w) => s.integrates.includes(w));
 
   if (model === 'loihi' || model === 'cuba') {
-    if (currents.length > 1) {
-      ds.push(err(NEURON_CODES.structure, `${who} has ${currents.length} current states (${currents.map((s) => s.name).join(', ')}); the ${model} compartment of ${profile.name} has one`, currents[1]!.span));
+    // cuba: the first current is `i` (port 0), the others are extra currents (ports 2, 3, …; IR `extraCurrents`).
+    const maxCur = model === 'cuba' ? 1 + MAX_EXTRA_CURRENTS : 1;
+    if (currents.length > maxCur) {
+      ds.push(err(NEURON_CODES.structure, `${who} has ${currents.length} current states (${currents.map((s) => s.name).join(', ')}); the ${model} compartment of ${profile.name} has ${maxCur === 1 ? 'one' : `at most ${maxCur}`}`, currents[maxCur]!.span));
     }
+    const extras = model === 'cuba' ? currents.slice(1, maxCur) : [];
     const maxDend = model === 'cuba' ? 1 : 0;
     if (dendrites.length > maxDend) {
       ds.push(err(NEURON_CODES.structure, `${who} has a dendritic state \`${dendrites[maxDend]!.name}\`; the ${model} compartment of ${profile.name} has ${maxDend === 0 ? 'none' : 'only one'}`, dendrites[maxDend]!.span,
@@ -150,12 +166,21 @@ export function planNeuron(pop: Population, profile: TargetProfile): { plan?: Ne
     if (dend && !specByRole(profile, 'dendrite')) {
       ds.push(err(NEURON_CODES.structure, `${who} has a dendritic state \`${dend.name}\`; ${profile.name}'s neurons have no dendrite`, dend.span));
     }
-    if (membrane) {
-      const want = cur ? [cur.name] : [];
-      if (!stateIntegrates(membrane, want)) {
-        ds.push(err(NEURON_CODES.structure, `${who}: the membrane \`${membrane.name}\` integrates [${membrane.integrates.join(', ')}]; the ${model} compartment integrates ${cur ? `exactly the current \`${cur.name}\`` : 'no other state'}`, membrane.span));
+    const reserved = new Set(['i', 'v', 'ref', 'in', ...(dend ? [dend.name] : [])]);
+    for (const x of extras) {
+      if (reserved.has(x.name)) {
+        ds.push(err(NEURON_CODES.structure, `${who}: a second current cannot be called \`${x.name}\` on the ${model} compartment (the name is taken)`, x.span, 'rename the state'));
       }
-      for (const s of [cur, dend]) {
+      reserved.add(x.name);
+    }
+    if (membrane) {
+      const curs = cur ? [cur, ...extras] : [];
+      const want = curs.map((x) => x.name);
+      if (!stateIntegrates(membrane, want)) {
+        const what = curs.length === 0 ? 'no other state' : curs.length === 1 ? `exactly the current \`${cur!.name}\`` : `exactly its currents (${want.join(', ')})`;
+        ds.push(err(NEURON_CODES.structure, `${who}: the membrane \`${membrane.name}\` integrates [${membrane.integrates.join(', ')}]; the ${model} compartment integrates ${what}`, membrane.span));
+      }
+      for (const s of [cur, dend, ...extras]) {
         if (s && s.integrates.length > 0) ds.push(err(NEURON_CODES.structure, `${who}: state \`${s.name}\` integrates other states; only the membrane may`, s.span));
       }
       domainOf.set(membrane.name, 0);
@@ -169,16 +194,22 @@ export function planNeuron(pop: Population, profile: TargetProfile): { plan?: Ne
         irState.set(dend.name, dend.name);
         domainCount = 2;
       }
+      for (const x of extras) {
+        domainOf.set(x.name, 0); // v adds the extra currents: same unit as i and v
+        irState.set(x.name, x.name);
+      }
       for (const p of n.ports) {
         const target = n.states.find((s) => s.name === p.target);
         if (!target) continue;
+        const e = extras.indexOf(target);
         if (target === dend) ports.set(p.name, { irPort: 1, domain: 1, state: target.name });
         else if (target === (cur ?? membrane)) ports.set(p.name, { irPort: 0, domain: 0, state: target.name });
+        else if (e >= 0) ports.set(p.name, { irPort: 2 + e, domain: 0, state: target.name });
         else {
           ds.push(err(NEURON_CODES.structure, `${who}: input port \`${p.name}\` feeds \`${p.target}\`; on the ${model} compartment synaptic input enters ${cur ? `the current \`${cur.name}\`` : 'the membrane'}${model === 'cuba' ? ' or the dendrite' : ''}`, p.span));
         }
       }
-      order = [membrane.name, ...(cur ? [cur.name] : []), ...(dend ? [dend.name] : [])];
+      order = [membrane.name, ...(cur ? [cur.name] : []), ...(dend ? [dend.name] : []), ...extras.map((x) => x.name)];
     }
   } else {
     // nsat: x0 = membrane, then the other states in declaration order; integrated states share the integrator's unit.
@@ -211,6 +242,12 @@ export function planNeuron(pop: Population, profile: TargetProfile): { plan?: Ne
   // Rest offsets (see the file comment).
   for (const s of n.states) offset.set(s.name, s.rest);
   if (membrane && n.reset.kind === 'subtract' && membrane.rest !== 0) offset.set(membrane.name, 0);
+  // A membrane resting at or above its threshold (a spontaneously firing neuron, e.g. Brian's CUBA with El > Vt)
+  // would need a threshold below the offset: hold v − reset value instead (the reset becomes 0, the threshold
+  // positive) and let the bias carry the pull toward rest.
+  if (membrane && n.spiking && n.reset.kind === 'value' && membrane.rest >= n.threshold && n.reset.value < n.threshold) {
+    offset.set(membrane.name, n.reset.value);
+  }
 
   // Reset modes.
   if (membrane) {
@@ -243,13 +280,15 @@ function retention(tau: number | null, dt: number): number {
 }
 
 /** Bias of the membrane in model units, after folding in the rest offsets (see the file comment). */
-function effectiveBias(plan: NeuronPlan, dt: number): number {
+function effectiveBias(plan: NeuronPlan, dt: number, alphaV?: number): number {
   const n = plan.neuron;
   const m = n.states.find((s) => s.name === n.membrane);
   if (!m) return n.bias;
   let b = n.bias;
   for (const x of m.integrates) b += plan.offset.get(x) ?? 0;
-  if (plan.offset.get(m.name) === 0 && m.rest !== 0) b += (1 - retention(m.tau, dt)) * m.rest;
+  // x' = x − o leaks toward rest − o: x' ← α·x' + (1 − α)·(rest − o) + input.
+  const o = plan.offset.get(m.name)!;
+  if (o !== m.rest) b += (1 - (alphaV ?? retention(m.tau, dt))) * (m.rest - o);
   return b;
 }
 
@@ -293,6 +332,8 @@ export function chooseScales(plan: NeuronPlan, profile: TargetProfile, demand: r
     const b = profile.neuron.bias;
     need(d, Math.abs(effectiveBias(plan, dt)), (2 ** (b.mant_bits - 1) - 1) * 2 ** b.exp_max);
     if (n.reset.kind === 'value') need(d, Math.abs(n.reset.value - off), vMax);
+    // A noise event must fit v (the cuba compartment adds it to v's input).
+    if (n.noise && n.noise.kind === 'poisson' && plan.model === 'cuba') need(d, Math.abs(n.noise.amplitude), vMax);
   }
   for (const s of n.states) {
     const d = plan.domainOf.get(s.name);
@@ -314,9 +355,23 @@ function warn(code: string, message: string, span: Span | undefined, hint?: stri
   return { code, severity: 'warning', message, span, hint };
 }
 
+/** Model-unit initial values of one state for every neuron of the population (e.g. `reference/initial-state.ts`). */
+export type InitialValues = (state: ModelState) => Float64Array;
+
+/** Constant initial values only (a random initialiser needs the network's draws: pass `initialStateValues`). */
+function constantInitial(pop: Population): (state: ModelState) => Float64Array | undefined {
+  return (st) => {
+    const init = st.initial;
+    if (typeof init === 'number') return new Float64Array(pop.size).fill(init);
+    return init.kind === 'constant' ? new Float64Array(pop.size).fill(init.value) : undefined;
+  };
+}
+
 /**
  * Fills the registers of one population. `inputGain[irPort]` is the per-sum weight exponent of each input port
- * (nsat `wgain`; 0 elsewhere).
+ * (nsat `wgain`; 0 elsewhere). `initialValues` gives each state's initial values per neuron (the lowering passes
+ * the float reference's own draws, so both sides start from the same state); without it only constant
+ * initialisers are honoured.
  */
 export function lowerNeuron(
   pop: Population,
@@ -325,6 +380,7 @@ export function lowerNeuron(
   profile: TargetProfile,
   dt: number,
   inputGain: readonly number[] = [],
+  initialValues?: InitialValues,
 ): LoweredNeuron {
   const n = plan.neuron;
   const ds: Diagnostic[] = [];
@@ -356,7 +412,16 @@ export function lowerNeuron(
   const ge = thSpec.compare === 'ge';
 
   // Bias.
-  const biasQ = quantizeBias(effectiveBias(plan, dt) / s0, profile.neuron.bias, info('bias'));
+  // With the membrane's offset away from its rest, the bias carries the pull (1 − α)·(rest − o); using the
+  // chip's own (quantized) retention α keeps the resting level exact, which matters when rest − threshold is a
+  // small gap (a spontaneously firing neuron): the float α would shift the rest by (α̃ − α)/(1 − α̃)·(rest − o).
+  const decaySpec0 = profile.neuron.decay;
+  let alphaV: number | undefined;
+  if (m.tau !== null && decaySpec0.mode !== 'linear') {
+    const q = quantizeDecay(tauSteps(m), decaySpec0, plan.model === 'cuba' ? decaySpec0.membrane_offset : 0, info(`${m.name} decay`));
+    alphaV = Number.isFinite(q.effective) && q.effective > 0 ? Math.exp(-1 / q.effective) : 1;
+  }
+  const biasQ = quantizeBias(effectiveBias(plan, dt, alphaV) / s0, profile.neuron.bias, info('bias'));
   if (biasQ.report.maxAbs > 0 || biasQ.report.saturated > 0) reports.push(inModelUnits(biasQ.report, s0));
 
   // Refractory.
@@ -382,19 +447,68 @@ export function lowerNeuron(
     return quantizeDecay(tauSteps(st), decaySpec, offsetReg, info(`${st.name} decay`));
   };
 
-  // Initial values: loihi/cuba compartments start at 0 (= rest after the offset).
+  // Initial values. nsat: one value per state (the group's `initial`); a random initialiser cannot be held.
   const initialInt = (st: ModelState): number => {
     if (typeof st.initial !== 'number') {
-      ds.push(warn(NEURON_CODES.ignored, `${who}: random initial values of \`${st.name}\` are not supported by the IR; compartments start at rest`, st.span));
+      ds.push(warn(NEURON_CODES.ignored, `${who}: random initial values of \`${st.name}\` are not supported by ${profile.name}'s nsat compartments (one initial value per state); compartments start at rest`, st.span));
       return 0;
     }
-    const x = Math.round(toInt(st, st.initial));
-    if (x !== 0 && plan.model !== 'nsat') {
-      ds.push(warn(NEURON_CODES.ignored, `${who}: initial value ${st.initial} of \`${st.name}\` is ignored; ${plan.model} compartments start at rest (${plan.offset.get(st.name)})`, st.span));
-    }
-    return x;
+    return Math.round(toInt(st, st.initial));
   };
-  const initials = new Map(n.states.map((s) => [s.name, initialInt(s)]));
+  const initials = plan.model === 'nsat' ? new Map(n.states.map((s) => [s.name, initialInt(s)])) : new Map<string, number>();
+  // loihi/cuba: per compartment (the group's `initial`), from the model's values or draws, in the state's unit
+  // relative to its offset, clamped to [lo, hi] (counted as saturation). Undefined when every value is 0 (rest).
+  const floatInitial = initialValues ?? constantInitial(pop);
+  const initialRegs = (st: ModelState, lo: number, hi: number): Int32Array | undefined => {
+    const x = floatInitial(st);
+    if (x === undefined) {
+      ds.push(warn(NEURON_CODES.ignored, `${who}: the random initial values of \`${st.name}\` were not drawn; compartments start at rest`, st.span));
+      return undefined;
+    }
+    const unit = scaleOf(st);
+    const off = plan.offset.get(st.name)!;
+    const out = new Int32Array(pop.size);
+    let any = false;
+    let maxAbs = 0;
+    let maxErr = 0;
+    let sumSq = 0;
+    let saturated = 0;
+    let underflowed = 0;
+    for (let k = 0; k < pop.size; k++) {
+      const want = x[k]! - off;
+      let q = roundHalfEven(want / unit);
+      if (q < lo) {
+        q = lo;
+        saturated++;
+      } else if (q > hi) {
+        q = hi;
+        saturated++;
+      }
+      q += 0; // no −0 in registers
+      if (q === 0 && want !== 0) underflowed++;
+      if (q !== 0 || want !== 0) any = true;
+      out[k] = q;
+      const e = Math.abs(q * unit - want);
+      maxAbs = Math.max(maxAbs, Math.abs(want));
+      maxErr = Math.max(maxErr, e);
+      sumSq += e * e;
+    }
+    if (!any) return undefined;
+    const rms = Math.sqrt(sumSq / pop.size);
+    reports.push({
+      group: `${pop.name}.${st.name} initial`, kind: 'initial', span: st.span, count: pop.size, exponent: null, step: unit,
+      maxAbs, maxError: maxErr, rmsError: rms, maxRelError: maxAbs > 0 ? maxErr / maxAbs : 0, rmsRelError: maxAbs > 0 ? rms / maxAbs : 0,
+      saturated, underflowed, note: off !== 0 ? `relative to the offset ${off}` : undefined,
+    });
+    return out.some((v) => v !== 0) ? out : undefined;
+  };
+  /** The slice of per-neuron initial registers for compartments offset .. offset + size − 1 (absent if none). */
+  const initialSlice = (regs: ReadonlyMap<string, Int32Array>, offset: number, size: number): { initial?: Record<string, Int32Array> } => {
+    if (regs.size === 0) return {};
+    const initial: Record<string, Int32Array> = {};
+    for (const [name, a] of regs) initial[name] = a.slice(offset, offset + size);
+    return { initial };
+  };
 
   const clampInt = (st: ModelState, x: number | undefined, bits: number): number | null => {
     if (x === undefined) return null;
@@ -434,7 +548,14 @@ export function lowerNeuron(
     }
     const uSpec = specByRole(profile, 'current')?.[1];
     const vSpec = specByRole(profile, 'membrane')?.[1];
-    make = (name, first, size, neuronBase): LoihiGroup => ({
+    const uBits = uSpec?.bits ?? 24;
+    const vBits = vSpec && vSpec.overflow === 'wrap' ? vSpec.bits : null;
+    const regs = new Map<string, Int32Array>();
+    const uInit = cur ? initialRegs(cur, -(2 ** (uBits - 1)), 2 ** (uBits - 1) - 1) : undefined;
+    if (uInit) regs.set('u', uInit);
+    const vInit = initialRegs(m, vBits === null ? vmin : Math.max(vmin, -(2 ** (vBits - 1))), vBits === null ? vmax : Math.min(vmax, 2 ** (vBits - 1) - 1));
+    if (vInit) regs.set('v', vInit);
+    make = (name, first, size, neuronBase, offset = 0): LoihiGroup => ({
       name, first, size, neuronBase, model: 'loihi',
       qBits: profile.neuron.accumulator.bits,
       uBits: uSpec?.bits ?? 24,
@@ -445,9 +566,12 @@ export function lowerNeuron(
       biasMant: fill(size, Math.max(-4095, Math.min(4095, biasQ.mant))),
       biasExp: fill(size, Math.max(0, Math.min(7, biasQ.exp))),
       refractDelay: fill(size, Math.max(1, Math.min(63, refReg))),
+      ...initialSlice(regs, offset, size),
     });
   } else if (plan.model === 'cuba') {
-    const cur = n.states.find((s) => s.role === 'current');
+    const currents = n.states.filter((s) => s.role === 'current');
+    const cur = currents[0];
+    const extras = currents.slice(1);
     const dend = n.states.find((s) => s.role === 'dendrite');
     type Sized = { readonly sv: Omit<IrState, 'decayReg'>; readonly reg: number };
     const stateVar = (st: ModelState, offsetReg: number): Sized => {
@@ -478,11 +602,51 @@ export function lowerNeuron(
     const iSv = cur ? stateVar(cur, decaySpec.current_offset) : null;
     const vSv = stateVar(m, dOff);
     const dSv = dend ? stateVar(dend, dOff) : null;
+    const eSv = extras.map((x) => stateVar(x, decaySpec.current_offset));
     const vBits = vSv.sv.bits;
     const nonSpikingTh = 2 ** 31 - 1; // v (≤ 32 bits) never exceeds it
     if (!n.spiking && vBits > 31) ds.push(warn(NEURON_CODES.approximate, `${who} does not spike; its threshold is the largest register value`, n.span));
     const acc = profile.neuron.accumulator;
-    make = (name, first, size, neuronBase): CubaGroup => ({
+    // Initial values per compartment, within each state's width and clamps.
+    const regs = new Map<string, Int32Array>();
+    const initOf = (st: ModelState | undefined, sized: Sized | null | undefined, irName: string) => {
+      if (!st || !sized) return;
+      const half = 2 ** (sized.sv.bits - 1);
+      const r = initialRegs(st, Math.max(-half, sized.sv.floor ?? -half), Math.min(half - 1, sized.sv.ceiling ?? half - 1));
+      if (r) regs.set(irName, r);
+    };
+    initOf(cur, iSv, 'i');
+    initOf(m, vSv, 'v');
+    initOf(dend, dSv, dend?.name ?? '');
+    extras.forEach((x, k) => initOf(x, eSv[k], x.name));
+    // Noise into v: Bernoulli per step with p = rate·dt (at most one event per step), amplitude in v's unit.
+    let noise: CubaNoise | undefined;
+    if (n.noise && n.noise.kind === 'poisson' && n.noise.rate > 0) {
+      const p = n.noise.rate * dt;
+      if (p > 0.1) {
+        // Same mean (p ≤ 1), but Poisson's multiple events per step are lost: variance p(1 − p) instead of p.
+        const multi = 1 - Math.exp(-p) * (1 + p);
+        ds.push(warn(NEURON_CODES.approximate, `${who}: noise at ${n.noise.rate} Hz is p = ${p.toPrecision(3)} per step; the chip draws at most one event per step (Bernoulli), so the ${(100 * multi).toPrecision(2)}% of steps with several Poisson events ${p > 1 ? 'and the rate above 1/dt are' : 'are'} lost (variance p(1 − p) instead of p)`, n.noise.span,
+          'a smaller dt or a lower rate keeps the two close (p ≤ 0.1)'));
+      }
+      const half = 2 ** (vBits - 1);
+      let a = roundHalfEven(n.noise.amplitude / s0);
+      let saturated = 0;
+      if (Math.abs(a) > half - 1) {
+        a = Math.sign(a) * (half - 1);
+        saturated = 1;
+      }
+      a += 0;
+      const e = Math.abs(a * s0 - n.noise.amplitude);
+      const A = Math.abs(n.noise.amplitude);
+      reports.push({
+        group: `${pop.name}.noise amplitude`, kind: 'noise', span: n.noise.span, count: 1, exponent: null, step: s0, maxAbs: A,
+        maxError: e, rmsError: e, maxRelError: A > 0 ? e / A : 0, rmsRelError: A > 0 ? e / A : 0, saturated, underflowed: a === 0 && A !== 0 ? 1 : 0,
+        note: `p = ${bernoulliThreshold(p)}/2^32 per step`,
+      });
+      noise = { threshold: bernoulliThreshold(p), amplitude: a };
+    }
+    make = (name, first, size, neuronBase, offset = 0): CubaGroup => ({
       name, first, size, neuronBase, model: 'cuba',
       inputBits: acc.bits, inputOverflow: acc.overflow,
       current: iSv ? withSize(iSv, size) : null,
@@ -495,6 +659,10 @@ export function lowerNeuron(
       refractDelay: fill(size, Math.max(0, Math.min(255, refReg))),
       // The model holds a refractory membrane at its reset value (rest for subtract / none).
       refractoryValue: n.reset.kind === 'value' ? resetInt : Math.round(toInt(m, m.rest)),
+      // Optional fields only when used, so IRs without them stay byte-identical.
+      ...(noise ? { noise: { ...noise } } : {}),
+      ...(eSv.length > 0 ? { extraCurrents: eSv.map((x, k) => ({ ...withSize(x, size), name: extras[k]!.name })) } : {}),
+      ...initialSlice(regs, offset, size),
     });
   } else {
     // nsat

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic, Span } from '../diagnostics/diagnostic.js';
 
-export type QuantKind = 'weights' | 'threshold' | 'bias' | 'decay';
+export type QuantKind = 'weights' | 'threshold' | 'bias' | 'decay' | 'initial' | 'noise';
 
 export interface QuantReport {
   /** What was quantized, e.g. `img->h1 weights` or `h1.v decay`. */

@@ -4,7 +4,8 @@
  * EMULATED: per state variable a decay mode (Loihi 12-bit multiplicative with offset, shift leak with NSAT's
  * never-zero option, linear leak toward zero, none), a width with wrap or saturate, floor/ceiling clamps; input
  * sums wrapped/saturated once per step; bias; strict or non-strict threshold; reset to a value, by subtracting
- * the threshold, or none; refractory hold; an optional dendritic compartment fed by port 1.
+ * the threshold, or none; refractory hold; an optional dendritic compartment fed by port 1; further synaptic
+ * currents (`extraCurrents`, ports 2, 3, …) that v integrates like the main current.
  * Optional Bernoulli noise into v (`CubaGroup.noise`, eRBP+), keyed by (seed, step, core, compartment).
  */
 import { decayLoihi, linearLeak, saturate, shiftLeak, wrapSigned } from '../arith.js';
@@ -131,13 +132,15 @@ interface Prepared {
   readonly current: PreparedVar | null;
   readonly v: PreparedVar;
   readonly dendrite: PreparedVar | null;
+  /** `extraCurrents`, in port order (empty when the group has none). */
+  readonly extra: readonly PreparedVar[];
   readonly inLo: number;
   readonly inHi: number;
   readonly inWrap: boolean;
   /** Every variable keeps 0 at 0, so a compartment with all state, input and bias 0 is skipped (see below). */
   readonly zeroStable: boolean;
   /**
-   * Current and v both Loihi-decayed, no clamps, no dendrite, widths ≤ 30 bits and |bias| < 2^29: the
+   * Current and v both Loihi-decayed, no clamps, no dendrite, no extra currents, widths ≤ 30 bits and |bias| < 2^29: the
    * specialised loop `stepCubaLif` applies (its int32 sums cannot overflow under these bounds).
    */
   readonly lif: boolean;
@@ -153,11 +156,12 @@ function prepare(g: CubaGroup): Prepared {
     const current = g.current ? new PreparedVar(g.current) : null;
     const v = new PreparedVar(g.v);
     const dendrite = g.dendrite ? new PreparedVar(g.dendrite) : null;
+    const extra = (g.extraCurrents ?? []).map((x) => new PreparedVar(x));
     const half = 2 ** (g.inputBits - 1);
     p = {
-      current, v, dendrite, inLo: -half, inHi: half - 1, inWrap: g.inputOverflow === 'wrap',
-      zeroStable: v.zeroStable && (current === null || current.zeroStable) && (dendrite === null || dendrite.zeroStable),
-      lif: current !== null && dendrite === null && current.leak === LEAK_LOIHI && v.leak === LEAK_LOIHI &&
+      current, v, dendrite, extra, inLo: -half, inHi: half - 1, inWrap: g.inputOverflow === 'wrap',
+      zeroStable: v.zeroStable && (current === null || current.zeroStable) && (dendrite === null || dendrite.zeroStable) && extra.every((x) => x.zeroStable),
+      lif: current !== null && dendrite === null && extra.length === 0 && current.leak === LEAK_LOIHI && v.leak === LEAK_LOIHI &&
         current.floor === -Infinity && current.ceiling === Infinity && v.floor === -Infinity && v.ceiling === Infinity &&
         g.inputBits <= 30 && current.bits <= 30 && v.bits <= 30 && g.bias.every((b) => Math.abs(b) < 2 ** 29),
       uniform: [current?.reg, v.reg, g.bias, g.threshold, g.refractDelay].every((a) => a === undefined || a.every((x) => x === a[0])),
@@ -203,9 +207,13 @@ export function stepCubaGroup(
   const I = pi !== null ? gs.arrays.i! : null;
   const D = pd !== null ? gs.arrays[g.dendrite!.name]! : null;
   const REF = gs.arrays.ref!;
+  const pe = P.extra;
+  const nExtra = pe.length;
+  const G = nExtra > 0 ? extraArrays(gs) : EMPTY_STATES;
   pv.wraps = pv.sats = 0;
   if (pi !== null) pi.wraps = pi.sats = 0;
   if (pd !== null) pd.wraps = pd.sats = 0;
+  for (let j = 0; j < nExtra; j++) pe[j]!.wraps = pe[j]!.sats = 0;
   const { inLo, inHi, inWrap, zeroStable } = P;
   const inBits = g.inputBits;
   let inWraps = 0;
@@ -217,7 +225,8 @@ export function stepCubaGroup(
     const slot = inputBase + first + k;
     let in0 = input[slot]!;
     if (zeroStable && nThr === 0 && bias[k] === 0 && in0 === 0 && V[k] === 0 && REF[k] === 0 && (I === null || I[k] === 0) &&
-      (D === null || (D[k] === 0 && input[slot + portStride] === 0)) && (strict ? threshold[k]! >= 0 : threshold[k]! > 0)) {
+      (D === null || (D[k] === 0 && input[slot + portStride] === 0)) && (strict ? threshold[k]! >= 0 : threshold[k]! > 0) &&
+      (nExtra === 0 || extraQuiet(G, input, slot, portStride, k))) {
       continue;
     }
     input[slot] = 0;
@@ -235,8 +244,28 @@ export function stepCubaGroup(
       i = pi.integrate(I![k]!, k, in0);
       I![k] = i;
     }
+    // Extra currents (ports 2, 3, …), each updated like i and added to v with it.
+    let gSum = 0;
+    for (let j = 0; j < nExtra; j++) {
+      const sj = slot + (2 + j) * portStride;
+      let inj = input[sj]!;
+      input[sj] = 0;
+      if (inj < inLo || inj > inHi) {
+        if (inWrap) {
+          inj = wrapSigned(inj, inBits);
+          inWraps++;
+        } else {
+          inj = inj < 0 ? inLo : inHi;
+          inSats++;
+        }
+      }
+      const Gj = G[j]!;
+      const x = pe[j]!.integrate(Gj[k]!, k, inj);
+      Gj[k] = x;
+      gSum += x;
+    }
     const noise = nThr > 0 && (nThr >= ALWAYS || draw(seed, step, core, first + k, STREAM_NOISE) < nThr) ? nAmp : 0;
-    let v = pv.integrate(V[k]!, k, i + bias[k]! + noise);
+    let v = pv.integrate(V[k]!, k, i + gSum + bias[k]! + noise);
     if (pd !== null) {
       const s1 = slot + portStride;
       let in1 = input[s1]!;
@@ -273,7 +302,27 @@ export function stepCubaGroup(
   if (pi !== null) countOverflow(counters, 'i', pi.wraps, pi.sats);
   countOverflow(counters, 'v', pv.wraps, pv.sats);
   if (pd !== null) countOverflow(counters, g.dendrite!.name, pd.wraps, pd.sats);
+  for (let j = 0; j < nExtra; j++) countOverflow(counters, g.extraCurrents![j]!.name, pe[j]!.wraps, pe[j]!.sats);
   return count;
+}
+
+const EMPTY_STATES: readonly Int32Array[] = [];
+const extraCache = new WeakMap<GroupState, readonly Int32Array[]>();
+
+/** The state arrays of a group's extra currents, in port order (cached per group state: no allocation per step). */
+function extraArrays(gs: GroupState): readonly Int32Array[] {
+  let a = extraCache.get(gs);
+  if (a === undefined) {
+    a = ((gs.group as CubaGroup).extraCurrents ?? []).map((x) => gs.arrays[x.name]!);
+    extraCache.set(gs, a);
+  }
+  return a;
+}
+
+/** Every extra current of compartment k is 0 and receives no input this step. */
+function extraQuiet(G: readonly Int32Array[], input: Float64Array, slot: number, portStride: number, k: number): boolean {
+  for (let j = 0; j < G.length; j++) if (G[j]![k] !== 0 || input[slot + (2 + j) * portStride] !== 0) return false;
+  return true;
 }
 
 /** decayLoihi for the rare states beyond ±2^19 (exact in doubles); r = 4096 − offset − register. */

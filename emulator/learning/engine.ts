@@ -954,7 +954,9 @@ export function createLearningEngine(ir: DendriteIr, file = '<ir>'): { engine?: 
 function groupHasState(g: DendriteIr['cores'][number]['groups'][number], s: string): boolean {
   switch (g.model) {
     case 'loihi': return s === 'u' || s === 'v';
-    case 'cuba': return s === 'v' || (s === 'i' && g.current !== null) || (g.dendrite !== null && s === g.dendrite.name);
+    case 'cuba':
+      return s === 'v' || (s === 'i' && g.current !== null) || (g.dendrite !== null && s === g.dendrite.name) ||
+        (g.extraCurrents ?? []).some((c) => c.name === s);
     case 'nsat': return /^x\d$/.test(s) && Number(s.slice(1)) < g.states;
   }
 }

@@ -133,6 +133,7 @@ export function overflowNamesOf(groups: readonly CompartmentGroup[]): string[] {
     else if (g.model === 'cuba') {
       ['in', 'i', 'v'].forEach(add);
       if (g.dendrite) add(g.dendrite.name);
+      for (const x of g.extraCurrents ?? []) add(x.name);
     } else ['acc', 'x'].forEach(add);
   }
   return names.slice(0, MAX_OVERFLOW_NAMES);

@@ -132,7 +132,9 @@ export class ParallelEmulator extends Emulator {
     const ctrl = this.ctrl;
     const seq = ++this.seq;
     const n = this.spikeCount;
-    this.init0.sourceSpikes.set(this.spikes.subarray(0, n));
+    const spikes = this.spikes;
+    const sourceSpikes = this.init0.sourceSpikes;
+    for (let k = 0; k < n; k++) sourceSpikes[k] = spikes[k]!; // no subarray view per step
     Atomics.store(ctrl, CTL_SOURCE_COUNT, n);
     Atomics.store(ctrl, CTL_STEP, t);
     if (this.threads > 1) {
@@ -161,8 +163,9 @@ export class ParallelEmulator extends Emulator {
   /** Copies the threads' published counters into the public `cores[c].counters` (learning updates and cycles stay). */
   private syncCounters(): void {
     const { counters: sh, overflow: ov, overflowNames } = this.init0;
-    this.cores.forEach((rt, c) => {
-      const pub = rt.counters;
+    const cores = this.cores;
+    for (let c = 0; c < cores.length; c++) {
+      const pub = cores[c]!.counters;
       const b = c * CNT_SLOTS;
       pub.synapticEvents = sh[b + CNT_SYNAPTIC]!;
       pub.blankedOut = sh[b + CNT_BLANKED]!;
@@ -182,7 +185,7 @@ export class ParallelEmulator extends Emulator {
         o.wrap = w;
         o.saturate = s;
       }
-    });
+    }
   }
 
   /** Restores a saved state (Emulator.loadState), then publishes its counters to the threads' shared slots. */

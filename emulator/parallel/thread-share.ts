@@ -8,7 +8,7 @@
 import { stepLoihiGroup } from '../kernels/loihi.js';
 import { stepCubaGroup } from '../kernels/cuba.js';
 import { stepNsatGroup } from '../kernels/nsat.js';
-import { ALWAYS, draw, STREAM_BLANKOUT } from '../prng.js';
+import { coreDelivery, deliverAxon, type CoreDelivery } from '../delivery.js';
 import { newCounters, type CoreCounters, type GroupState } from '../state.js';
 import {
   CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_ERROR, MAX_OVERFLOW_NAMES,
@@ -22,11 +22,8 @@ interface OwnedCore {
   readonly groups: GroupState[];
   readonly counters: CoreCounters;
   readonly local: Int32Array;
-  /** Per synapse group: 2^weightShift and the blank-out threshold. */
-  readonly scale: Float64Array;
-  readonly threshold: Float64Array;
-  /** True when no synapse of the core has a delay and every compartment has one port (dense fast path). */
-  readonly simple: boolean;
+  /** The core's synapse table prepared for delivery (cell offsets, per-axon scale and blank-out threshold). */
+  readonly delivery: CoreDelivery;
 }
 
 export class ThreadShare {
@@ -43,14 +40,9 @@ export class ThreadShare {
     this.owned = init.owned.map((c) => {
       const sc = cores[c]!;
       const groups: GroupState[] = sc.ir.groups.map((group, gi) => ({ group, arrays: sc.arrays[gi]! }));
-      const sgs = sc.ir.synapseGroups;
-      let maxDelay = 0;
-      const d = sc.ir.synapses.delays;
-      for (let r = 0; r < d.length; r++) if (d[r]! > maxDelay) maxDelay = d[r]!;
       return {
         index: c, sc, groups, counters: newCounters(), local: new Int32Array(sc.ir.compartmentCount),
-        scale: Float64Array.from(sgs, (g) => 2 ** g.weightShift), threshold: Float64Array.from(sgs, (g) => g.transmitThreshold),
-        simple: maxDelay === 0 && sc.ports === 1,
+        delivery: coreDelivery(sc.ir, sc.ringSlots, sc.ports),
       };
     });
     const slot = new Int32Array(cores.length).fill(-1);
@@ -170,7 +162,10 @@ export class ThreadShare {
     const names = this.init.overflowNames[o.index]!;
     const ov = this.init.overflow;
     const base = o.index * MAX_OVERFLOW_NAMES * 2;
-    for (const [name, c] of Object.entries(o.counters.overflow)) {
+    const counts = o.counters.overflow;
+    // for…in rather than Object.entries: no per-step allocation (this runs every step for every core).
+    for (const name in counts) {
+      const c = counts[name]!;
       const k = names.indexOf(name);
       if (k < 0) throw new Error(`parallel emulator: overflow counter "${name}" of core ${o.index} has no shared slot`);
       ov[base + 2 * k] = c.wrap;
@@ -199,44 +194,10 @@ export class ThreadShare {
     const seed = this.init.seed;
     for (let s = 0; s < count; s++) {
       const id = ids[s]!;
-      for (let k = rOffsets[id]!; k < rOffsets[id + 1]!; k++) {
+      const k1 = rOffsets[id + 1]!;
+      for (let k = rOffsets[id]!; k < k1; k++) {
         const o = owned[rOwned[k]!]!;
-        const a = rAxon[k]!;
-        const sc = o.sc;
-        const syn = sc.ir.synapses;
-        const gi = syn.axonGroup[a]!;
-        const thr = o.threshold[gi]!;
-        const scale = o.scale[gi]!;
-        const { targets, axonOffsets } = syn;
-        const w = sc.weights;
-        const ring = sc.ring;
-        const r0 = axonOffsets[a]!;
-        const r1 = axonOffsets[a + 1]!;
-        if (thr >= ALWAYS && o.simple) {
-          // Dense fast path: no blank-out draw, one port, no delays → one ring slot for the whole row.
-          const base = ((t + 1) % sc.ringSlots) * sc.ir.compartmentCount;
-          for (let r = r0; r < r1; r++) ring[base + targets[r]!] += w[r]! * scale;
-          o.counters.synapticEvents += r1 - r0;
-          continue;
-        }
-        const { delays, ports } = syn;
-        const n = sc.ir.compartmentCount;
-        const P = sc.ports;
-        const R = sc.ringSlots;
-        const c = o.index;
-        let sent = 0;
-        let dropped = 0;
-        for (let r = r0; r < r1; r++) {
-          if (thr < ALWAYS && !(thr > 0 && draw(seed, t, c, r, STREAM_BLANKOUT) < thr)) {
-            dropped++;
-            continue;
-          }
-          const slot = (t + 1 + delays[r]!) % R;
-          ring[(slot * P + ports[r]!) * n + targets[r]!] += w[r]! * scale;
-          sent++;
-        }
-        o.counters.synapticEvents += sent;
-        o.counters.blankedOut += dropped;
+        deliverAxon(o.delivery, o.sc.ring, o.sc.weights, rAxon[k]!, t, seed, o.index, o.counters);
       }
     }
   }

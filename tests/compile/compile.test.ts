@@ -3,6 +3,7 @@ import { readdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { compileFile } from '../../compiler/compile.js';
+import { checkFile } from '../../compiler/frontend.js';
 import { main } from '../../cli/main.js';
 import { loadIr } from '../../ir/load.js';
 import { writeIr } from '../../ir/write.js';
@@ -17,11 +18,12 @@ function capture() {
 }
 
 describe('compile dsl-examples for the default target', () => {
-  // cuba.snn needs two current states (ge, gi with different τ) and synthetic-gradient.snn two dendrites; the
-  // cuba IR model has one of each (see docs/lowering.md, "Known gaps").
-  const knownGaps = new Set(['dsl-examples/cuba.snn', 'dsl-examples/synthetic-gradient.snn']);
+  it('finds the examples', () => expect(examples.length).toBeGreaterThanOrEqual(10));
+
   for (const f of examples) {
-    it.skipIf(knownGaps.has(f))(`${f} compiles, loads and round-trips`, () => {
+    it(`${f} checks clean, compiles, loads and round-trips`, () => {
+      const checked = checkFile(f);
+      expect(checked.diagnostics.map((d) => `${d.severity}: ${d.message}`)).toEqual([]);
       const r = compileFile(f, { target: 'default' });
       expect(errors(r.diagnostics)).toEqual([]);
       const text = writeIr(r.ir!);
@@ -31,10 +33,31 @@ describe('compile dsl-examples for the default target', () => {
     });
   }
 
-  it('cuba.snn reports the two-current limitation with its location', () => {
+  it('cuba.snn keeps its second current (gi) as an extra current fed by its own port', () => {
     const r = compileFile('dsl-examples/cuba.snn', { target: 'default' });
+    const g = r.ir!.cores[0]!.groups[0]!;
+    expect(g.model).toBe('cuba');
+    if (g.model !== 'cuba') return;
+    expect(g.extraCurrents?.map((x) => x.name)).toEqual(['gi']);
+    // inh -> exc.inh synapses target port 2 (the extra current), exc -> exc synapses port 0.
+    const sgOf = (name: string) => r.ir!.cores[0]!.synapseGroups.findIndex((x) => x.name === name);
+    const s = r.ir!.cores[0]!.synapses;
+    const portsOf = (sg: number) => {
+      const out = new Set<number>();
+      for (let a = 0; a < s.axonGroup.length; a++) if (s.axonGroup[a] === sg) for (let k = s.axonOffsets[a]!; k < s.axonOffsets[a + 1]!; k++) out.add(s.ports[k]!);
+      return [...out];
+    };
+    expect(portsOf(sgOf('inh->exc.inh'))).toEqual([2]);
+    expect(portsOf(sgOf('exc->exc'))).toEqual([0]);
+  });
+
+  it('a second current on loihi1 (one current per compartment) is reported at its declaration', () => {
+    const r = compileFile('dsl-examples/cuba.snn', { target: 'loihi1' });
     expect(r.ir).toBeUndefined();
-    expect(r.diagnostics.some((d) => d.code === 'SNN3401' && d.span?.file.endsWith('cuba.snn'))).toBe(true);
+    const d = r.diagnostics.find((x) => x.code === 'SNN3401' && /current states/.test(x.message));
+    expect(d?.span?.file).toMatch(/cuba\.snn$/);
+    const text = readFileSync('dsl-examples/cuba.snn', 'utf8');
+    expect(text.slice(d!.span!.start, d!.span!.end)).toBe('gi');
   });
 
   it('an unknown target is a diagnostic, not a crash', () => {

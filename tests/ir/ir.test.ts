@@ -3,6 +3,30 @@ import fc from 'fast-check';
 import { loadIr } from '../../ir/load.js';
 import { writeIr } from '../../ir/write.js';
 import { randomIr } from '../emulator/random-ir.js';
+import { runIr } from '../../emulator/run.js';
+import { Emulator } from '../../emulator/emulator.js';
+import type { CompartmentGroup, DendriteIr } from '../../ir/types.js';
+
+/**
+ * The optional fields of issues 3/4 added to every group of a random IR: each `cuba` group gets an extra current
+ * (a copy of v's format named `g0`) and per-compartment `initial` values; each `loihi` group `initial` u and v.
+ * With `zero`, every initial value is 0, so the run must equal the undecorated IR's.
+ */
+function decorate(ir: DendriteIr, seed: number, zero: boolean): DendriteIr {
+  let x = seed >>> 0;
+  const rnd = (lo: number, hi: number) => (zero ? 0 : lo + ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) % (hi - lo + 1)));
+  const vals = (n: number, lo: number, hi: number) => Int32Array.from({ length: n }, () => rnd(lo, hi));
+  const group = (g: CompartmentGroup): CompartmentGroup => {
+    if (g.model === 'cuba') {
+      const vLo = Math.max(g.v.floor ?? -(2 ** (g.v.bits - 1)), -50);
+      const vHi = Math.min(g.v.ceiling ?? 2 ** (g.v.bits - 1) - 1, 50);
+      return { ...g, extraCurrents: [{ ...g.v, name: 'g0' }], initial: { v: vals(g.size, Math.min(vLo, 0), Math.max(vHi, 0)), g0: new Int32Array(g.size) } };
+    }
+    if (g.model === 'loihi') return { ...g, initial: { u: vals(g.size, -30, 30), v: vals(g.size, Math.max(g.vmin, -30), Math.min(g.vmax, 30)) } };
+    return g;
+  };
+  return { ...ir, cores: ir.cores.map((c) => ({ ...c, groups: c.groups.map(group) })) };
+}
 
 const models = ['loihi', 'cuba', 'nsat'] as const;
 
@@ -118,6 +142,81 @@ describe('IR writer and loader', () => {
         expect(res.diagnostics.length).toBeGreaterThan(0);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('extra currents, initial values and noise: write → load → write is byte-identical', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.boolean(), (seed, random) => {
+        const ir = decorate(randomIr(seed, { models, steps: 20, random }), seed, false);
+        const text = writeIr(ir);
+        const { ir: back, diagnostics } = loadIr(text, 'x.ir.json');
+        expect(diagnostics).toEqual([]);
+        expect(writeIr(back!)).toBe(text);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('zero initial values and an idle extra current run exactly like the IR without them', () => {
+    fc.assert(
+      fc.property(fc.nat(), (seed) => {
+        const ir = randomIr(seed, { models, steps: 30, random: true });
+        const plain = runIr(ir, { steps: 30 });
+        const decorated = runIr(decorate(ir, seed, true), { steps: 30 });
+        expect(decorated.spike_digest).toBe(plain.spike_digest);
+        expect(decorated.counters).toEqual(plain.counters);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('the emulator starts from the IR\'s initial values', () => {
+    const ir = decorate(randomIr(5, { models: ['loihi', 'cuba'], steps: 5, random: false }), 77, false);
+    const back = loadIr(writeIr(ir), 'x').ir!;
+    const emu = new Emulator(back);
+    let seen = 0;
+    back.cores.forEach((core, c) => {
+      core.groups.forEach((g, gi) => {
+        if (g.model === 'nsat' || !g.initial) return;
+        for (const [name, values] of Object.entries(g.initial)) {
+          expect(emu.cores[c]!.groups[gi]!.arrays[name]).toEqual(values);
+          if (values.some((v) => v !== 0)) seen++;
+        }
+      });
+    });
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  it('fuzz: mutations of an IR with extra currents and initial values give diagnostics or an IR, never an exception', () => {
+    const base = JSON.parse(writeIr(decorate(randomIr(23, { models, steps: 30, random: true }), 23, false)));
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, p: (string | number)[]) => {
+      if (p.some((k) => k === 'extraCurrents' || k === 'initial')) paths.push(p);
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+      else if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, k]);
+    };
+    walk(base, []);
+    expect(paths.length).toBeGreaterThan(10);
+    const junk = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.double(), fc.string(), fc.constant([]), fc.constant({}),
+      fc.array(fc.integer({ min: -5, max: 300 }), { maxLength: 5 }), fc.constant({ dtype: 'int32', b64: 'AAAA' }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: paths.length - 1 }), junk), { minLength: 1, maxLength: 3 }), (muts) => {
+        const j = structuredClone(base);
+        for (const [pi, value] of muts) {
+          const p = paths[pi]!;
+          let o = j;
+          for (const k of p.slice(0, -1)) o = o?.[k];
+          if (o && typeof o === 'object') o[p[p.length - 1]!] = structuredClone(value);
+        }
+        const res = loadIr(JSON.stringify(j), 'fuzz.ir.json');
+        expect(res.ir !== undefined || res.diagnostics.length > 0).toBe(true);
+        for (const d of res.diagnostics) {
+          expect(d.code).toMatch(/^SNN400\d$/);
+          expect(d.path?.field).toMatch(/extraCurrents|initial|ports|probes/);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

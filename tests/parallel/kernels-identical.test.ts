@@ -14,6 +14,9 @@ import { newCounters, type GroupState } from '../../emulator/state.js';
 import type { CubaGroup, LoihiGroup, StateVar } from '../../ir/types.js';
 import { randomIr, Rand } from '../emulator/random-ir.js';
 import { stepCubaGroupReference } from './cuba-reference.js';
+import { stepNsatGroup } from '../../emulator/kernels/nsat.js';
+import { stepNsatGroupReference } from './nsat-reference.js';
+import type { NsatGroup } from '../../ir/types.js';
 
 /** A value of interest for a `bits`-wide variable: small, around ±2^19, near the limits, or anything. */
 function stateValue(r: Rand, bits: number): number {
@@ -130,5 +133,68 @@ describe('Loihi kernel inlined decay = decayLoihi', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+/** A random NSAT group; `erbp`: two states, each leaking by a right shift of itself or not at all (the specialised loop). */
+function nsatGroup(r: Rand, erbp: boolean): NsatGroup {
+  const K = erbp ? 2 : r.int(1, 4);
+  const size = r.int(1, 12);
+  const row = <T>(f: (k: number) => T): T[] => Array.from({ length: K }, (_, k) => f(k));
+  const shift = () => r.pick([-16, -16, -15, -7, -6, -1, r.int(-16, 3), 0, 2]);
+  const lo = row(() => r.pick([-32767, -32768, r.int(-40000, 0), -(2 ** 31)]));
+  return {
+    model: 'nsat', name: 'n', first: r.int(0, 3), size, neuronBase: 0, states: K,
+    // eRBP loop: self leak by a right shift, or none (A = −16 or sA = 0, as NSAT's error neurons); never cross terms.
+    leakShift: row((k) => row((l) => (erbp ? (k === l ? r.pick([r.int(-15, -1), r.int(-15, -1), -16]) : -16) : shift()))),
+    leakSign: row((k) => row((l) => (erbp && k === l ? r.pick([-1, 1, 1, 0]) : r.pick([-1, 0, 1])))),
+    bias: row(() => r.int(-20, 20)), threshold: r.int(-50, 1200), thresholdFromState1: r.chance(0.25), refractory: r.int(0, 4),
+    resetOn: row(() => r.chance(0.5)), resetValue: row(() => r.int(-10, 10)), spikeIncrement: row(() => r.int(-1100, 50)),
+    clampLow: lo, clampHigh: row((k) => Math.max(lo[k]!, r.pick([32767, r.int(0, 40000), 2 ** 31 - 1]))),
+    wgain: row(() => r.int(-10, 6)), accLow: r.pick([-32768, -1000]), accHigh: r.pick([32767, 1000]), initial: row(() => 0),
+  };
+}
+
+describe('prepared nsat kernel = reference kernel, bit for bit', () => {
+  it('states, consumed inputs, spikes and overflow counters agree over 40 steps (general and eRBP loops)', () => {
+    let spikes = 0;
+    let clamps = 0;
+    fc.assert(
+      fc.property(fc.nat(), fc.boolean(), (seed, erbp) => {
+        const r = new Rand(seed ^ 0x51ed27);
+        const g = nsatGroup(r, erbp);
+        const names = ['ref', ...Array.from({ length: g.states }, (_, k) => `x${k}`)];
+        const mk = (): GroupState => ({ group: g, arrays: Object.fromEntries(names.map((n) => [n, new Int32Array(g.size)])) });
+        const a = mk();
+        const b = mk();
+        for (const n of names) {
+          for (let k = 0; k < g.size; k++) {
+            a.arrays[n]![k] = b.arrays[n]![k] = n === 'ref' ? r.int(0, 3) : r.pick([0, r.int(-300, 300), r.int(-40000, 40000), r.int(-(2 ** 31), 2 ** 31 - 1)]);
+          }
+        }
+        const stride = g.first + g.size + r.int(0, 3);
+        const inA = new Float64Array(g.states * stride);
+        const ca = newCounters();
+        const cb = newCounters();
+        const sa = new Int32Array(g.size);
+        const sb = new Int32Array(g.size);
+        for (let t = 0; t < 40; t++) {
+          for (let k = 0; k < inA.length; k++) inA[k] = r.chance(0.4) ? 0 : r.pick([r.int(-500, 500), r.int(-(2 ** 20), 2 ** 20), r.int(-(2 ** 40), 2 ** 40)]);
+          const inB = inA.slice();
+          const na = stepNsatGroupReference(a, inA, 0, stride, ca, sa, 0);
+          const nb = stepNsatGroup(b, inB, 0, stride, cb, sb, 0);
+          expect(nb).toBe(na);
+          expect(Array.from(sb.subarray(0, nb))).toEqual(Array.from(sa.subarray(0, na)));
+          for (const n of names) expect(Array.from(b.arrays[n]!), `${n} t=${t}`).toEqual(Array.from(a.arrays[n]!));
+          expect(Array.from(inB)).toEqual(Array.from(inA));
+          spikes += na;
+        }
+        expect(cb).toEqual(ca);
+        clamps += ca.overflow.x?.saturate ?? 0;
+      }),
+      { numRuns: 150 },
+    );
+    expect(spikes).toBeGreaterThan(100);
+    expect(clamps).toBeGreaterThan(100);
   });
 });
