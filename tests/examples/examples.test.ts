@@ -8,7 +8,7 @@ import { exampleFiles, examplesDir } from '../syntax/helpers.js';
 describe('dsl-examples', () => {
   it('has the examples the docs promise', () => {
     expect(exampleFiles()).toEqual(
-      ['bfa.snn', 'cuba.snn', 'erbp-2h.snn', 'erbp-mnist.snn', 'fa-dfa.snn', 's2m-ecd.snn', 'stdp.snn', 'synthetic-gradient.snn'],
+      ['bfa.snn', 'cuba.snn', 'erbp-2h.snn', 'erbp-mnist.snn', 'erbp-nsat-100.snn', 'erbp-plus.snn', 'fa-dfa.snn', 's2m-ecd.snn', 'stdp.snn', 'synthetic-gradient.snn'],
     );
   });
   for (const f of exampleFiles()) {
@@ -38,9 +38,13 @@ describe('dsl-examples', () => {
   it('erbp-mnist.snn has the 784-200-10 eRBP structure', () => {
     const net = checkFile(join(examplesDir, 'erbp-mnist.snn')).network!;
     expect(Object.fromEntries(net.populations.map((p) => [p.name, p.size]))).toEqual({ img: 784, lab: 10, h1: 200, out: 10, e_pos: 10, e_neg: 10 });
-    expect(net.protocol?.present).toBeCloseTo(0.25, 12);
     const gate = net.rules[0]!.events[0]!.gates;
     expect(gate.map((g) => g.kind)).toEqual(['range', 'time_window']);
+    // The burn-in window repeats with the sample: its period is the presentation time (+ settle).
+    const window = gate[1]!;
+    if (window.kind !== 'time_window') throw new Error('unreachable');
+    expect(window.period).toBeCloseTo(net.protocol!.present + net.protocol!.settle, 12);
+    expect(window.value).toBeLessThan(window.period);
     expect(net.projections.filter((p) => p.feedback && p.port === 'err')).toHaveLength(4);
   });
 });
