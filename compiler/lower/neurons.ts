@@ -299,6 +299,20 @@ function stateMaxInt(plan: NeuronPlan, profile: TargetProfile, state: ModelState
 }
 
 /**
+ * How far a state fed directly by a port can grow beyond one step's input: a leaky state under sustained input
+ * settles at input / (1 − α), α = exp(−dt/τ); a non-leaky one has no such bound, so it gets the accumulator's
+ * headroom. A spiking membrane is bounded by its threshold instead (handled with the threshold). The caller
+ * caps fan-in × gain at the accumulator headroom so one slow state cannot make the whole domain coarse.
+ */
+function accumulationGain(plan: NeuronPlan, s: NeuronModel['states'][number], dt: number): number {
+  const fedByPort = [...plan.ports.values()].some((p) => p.state === s.name);
+  const n = plan.neuron;
+  if (!fedByPort || (s.name === n.membrane && n.spiking)) return 1;
+  if (s.tau === null) return 2 ** ACCUMULATOR_HEADROOM_BITS;
+  return 1 / (1 - Math.exp(-dt / s.tau));
+}
+
+/**
  * The float value of one LSB of each domain: the finest unit at which the threshold (with headroom), the
  * largest weight (representable, and with accumulator headroom for simultaneous spikes), the bias, reset value
  * and clamps all fit their registers. nengo-loihi does the same, scanning weight exponents until vth and bias fit.
@@ -319,7 +333,12 @@ export function chooseScales(plan: NeuronPlan, profile: TargetProfile, demand: r
     const simultaneous = Math.min(Math.max(1, dm.maxFanIn), 2 ** ACCUMULATOR_HEADROOM_BITS);
     need(d, dm.maxAbsWeight, wRep);
     need(d, dm.maxAbsWeight * simultaneous, accMax);
-    for (const s of n.states) if (plan.domainOf.get(s.name) === d) need(d, dm.maxAbsWeight * simultaneous, stateMaxInt(plan, profile, s));
+    for (const s of n.states) {
+      if (plan.domainOf.get(s.name) !== d) continue;
+      // Sustained input piles up in a leaky state; the total headroom stays that of the accumulator.
+      const pileUp = Math.min(Math.max(1, dm.maxFanIn) * accumulationGain(plan, s, dt), 2 ** ACCUMULATOR_HEADROOM_BITS);
+      need(d, dm.maxAbsWeight * Math.max(simultaneous, pileUp), stateMaxInt(plan, profile, s));
+    }
   }
   const m = n.states.find((s) => s.name === n.membrane);
   if (m) {
