@@ -28,28 +28,49 @@ export function lineColOf(text: string, offset: number): LineCol {
   return { line, col: end - lineStart + 1 };
 }
 
+/** Longest source line shown whole; longer lines (minified JSON, binary files) are cut around the caret. */
+const MAX_LINE = 160;
+const CONTEXT = 60;
+
 function frame(text: string, span: Span): string {
   const start = Math.min(Math.max(span.start, 0), text.length);
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   let lineEnd = text.indexOf('\n', start);
   if (lineEnd < 0) lineEnd = text.length;
-  const lineText = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+  let lineText = text.slice(lineStart, lineEnd).replace(/\r$/, '');
   const { line } = lineColOf(text, start);
   const gutter = String(line);
   const pad = ' '.repeat(gutter.length);
-  const caretStart = start - lineStart;
-  const caretLen = Math.max(1, Math.min(span.end, lineEnd) - start);
+  let caretStart = start - lineStart;
+  let caretLen = Math.max(1, Math.min(span.end, lineEnd) - start);
+  if (lineText.length > MAX_LINE) {
+    const from = Math.max(0, caretStart - CONTEXT);
+    const to = Math.min(lineText.length, caretStart + Math.min(caretLen, CONTEXT) + CONTEXT);
+    const head = from > 0 ? '…' : '';
+    caretLen = Math.max(1, Math.min(caretLen, to - caretStart));
+    caretStart = caretStart - from + head.length;
+    lineText = head + lineText.slice(from, to) + (to < lineText.length ? '…' : '');
+  }
+  // Control characters (binary files) would garble the terminal: one visible placeholder each, so columns stay.
+  lineText = lineText.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\ufffd');
   // Tabs keep their width under the caret so it lines up in any terminal.
   const lead = lineText.slice(0, caretStart).replace(/[^\t]/g, ' ');
   return `${pad} |\n${gutter} | ${lineText}\n${pad} | ${lead}${'^'.repeat(caretLen)}`;
+}
+
+/** `file:line:col` when the file's text is known, else just `file` (never a made-up position). */
+function location(file: string, offset: number, sources: SourceMap): string {
+  const text = sources.get(file);
+  if (text === undefined) return file;
+  const loc = lineColOf(text, offset);
+  return `${file}:${loc.line}:${loc.col}`;
 }
 
 export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   const parts: string[] = [];
   if (d.span) {
     const text = sources.get(d.span.file);
-    const loc = text === undefined ? { line: 1, col: 1 } : lineColOf(text, d.span.start);
-    parts.push(`${d.span.file}:${loc.line}:${loc.col}: ${d.severity}: ${d.message} [${d.code}]`);
+    parts.push(`${location(d.span.file, d.span.start, sources)}: ${d.severity}: ${d.message} [${d.code}]`);
     if (text !== undefined) parts.push(frame(text, d.span));
   } else if (d.path) {
     const field = d.path.field ? `: field \`${d.path.field}\`` : '';
@@ -60,9 +81,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   if (d.hint) parts.push(`hint: ${d.hint}`);
   for (const n of d.notes ?? []) {
     if (n.span) {
-      const text = sources.get(n.span.file);
-      const loc = text === undefined ? { line: 1, col: 1 } : lineColOf(text, n.span.start);
-      parts.push(`${n.span.file}:${loc.line}:${loc.col}: note: ${n.message}`);
+      parts.push(`${location(n.span.file, n.span.start, sources)}: note: ${n.message}`);
     } else {
       parts.push(`note: ${n.message}`);
     }

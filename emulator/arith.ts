@@ -155,11 +155,11 @@ export function zeroBitShiftScaled(x: number, scale: number): number {
  * Hot-loop form of `oneBitShift(x, −s)` for an int32 x and 1 ≤ s ≤ 15 (the leak shifts that are not OFF), in
  * int32 operations only. Equivalent to `oneBitShift` on that domain (tests/emulator/arith-fast.test.ts): adding
  * 2^s − 1 to a negative x before the floor shift rounds toward zero (no int32 overflow: x < 0 and 2^s − 1 > 0),
- * and a zero quotient becomes sign(x), written (x >> 31) | (−x >>> 31).
+ * and a zero quotient becomes sign(x), written (x >> 31) | ((0 − x) >>> 31).
  */
 export function oneBitShiftRight(x: number, s: number): number {
   const r = (x + ((x >> 31) & ((1 << s) - 1))) >> s;
-  return r !== 0 ? r : (x >> 31) | (-x >>> 31);
+  return r !== 0 ? r : (x >> 31) | ((0 - x) >>> 31);
 }
 
 /**

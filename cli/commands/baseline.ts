@@ -3,7 +3,7 @@
  * chip runs, so results read as "eRBP on the chip vs BP/RBP in float".
  */
 import type { Command } from 'commander';
-import { UsageError } from '../io.js';
+import { MAX_SEED, parseIntFlag, UsageError } from '../io.js';
 import type { CommandContext } from '../main.js';
 import { DiagnosticError } from '../../compiler/diagnostics/diagnostic.js';
 import { resolveDataSpec, DATA_SPEC_FORMS, DEFAULT_DATA_SPEC, type DataOptions } from '../../data/registry.js';
@@ -36,10 +36,17 @@ function positiveReal(flag: string, v: string): number {
   return x;
 }
 
+/** Limits that keep the float64 weight, gradient and feedback matrices allocatable. */
+const MAX_LAYER = 1_000_000;
+const MAX_WEIGHTS = 2 ** 24;
+
 export function parseLayers(v: string): number[] {
   if (!/^\d+(-\d+)+$/.test(v.trim())) throw new UsageError(`--layers must look like 784-200-10 (sizes joined by '-'), got \`${v}\``);
   const sizes = v.trim().split('-').map(Number);
-  if (sizes.some((n) => n < 1)) throw new UsageError(`--layers sizes must be positive, got \`${v}\``);
+  if (sizes.some((n) => n < 1 || n > MAX_LAYER)) throw new UsageError(`--layers sizes must be in 1..${MAX_LAYER}, got \`${v}\``);
+  let weights = 0;
+  for (let i = 1; i < sizes.length; i++) weights += sizes[i - 1]! * sizes[i]!;
+  if (weights > MAX_WEIGHTS) throw new UsageError(`--layers ${v} has ${weights.toLocaleString('en-US')} weights; at most ${MAX_WEIGHTS.toLocaleString('en-US')} fit in memory`);
   return sizes;
 }
 
@@ -80,8 +87,7 @@ export function register(program: Command, ctx: CommandContext): void {
       if (!(ACTIVATIONS as readonly string[]).includes(flags.hidden)) throw new UsageError(`--hidden must be one of ${ACTIVATIONS.join(', ')}, got \`${flags.hidden}\``);
       const mode = flags.mode as TrainingMode;
       const epochs = positiveInt('--epochs', flags.epochs);
-      if (!/^\d+$/.test(flags.seed.trim())) throw new UsageError(`--seed must be a non-negative integer, got \`${flags.seed}\``);
-      const seed = Number(flags.seed) >>> 0;
+      const seed = parseIntFlag(flags.seed, '--seed', 0, MAX_SEED)!;
       const trainSamples = flags.trainSamples === undefined ? undefined : positiveInt('--train-samples', flags.trainSamples);
       const testSamples = flags.testSamples === undefined ? undefined : positiveInt('--test-samples', flags.testSamples);
       const learningRate = flags.lr === undefined ? undefined : positiveReal('--lr', flags.lr);

@@ -1,6 +1,7 @@
 /** `dendrite check <file.snn>`: parse and check a network; print diagnostics or a one-line summary. */
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
+import { requireSnnFile } from '../network-input.js';
 import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readUserFile } from '../io.js';
 import { checkSource } from '../../compiler/frontend.js';
 import type { Network } from '../../compiler/model.js';
@@ -37,6 +38,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('parse and check a .snn network: names, units, shapes, parameter ranges, learning rules')
     .argument('<file.snn>', 'the network to check')
     .action((file: string) => {
+      requireSnnFile(file, 'check reads .snn sources (a compiled .ir.json is checked when `run` loads it)');
       const text = readUserFile(file);
       const r = checkSource(text, file);
       printDiagnostics(ctx.io, r.diagnostics, r.sources);

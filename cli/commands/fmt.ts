@@ -1,8 +1,8 @@
 /** `dendrite fmt <file.snn> [--write] [--check]`: canonical formatting (comments kept). */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
-import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readUserFile, UsageError } from '../io.js';
+import { requireSnnFile } from '../network-input.js';
+import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readUserFile, UsageError, writeUserFile } from '../io.js';
 import { formatSource } from '../../compiler/frontend.js';
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -14,6 +14,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--check', 'print nothing; exit 1 if the file is not formatted')
     .action((file: string, opts: { write?: boolean; check?: boolean }) => {
       if (opts.write && opts.check) throw new UsageError('--write and --check cannot be combined');
+      requireSnnFile(file, 'fmt formats .snn sources only');
       const text = readUserFile(file);
       const r = formatSource(text, file);
       printDiagnostics(ctx.io, r.diagnostics, new Map([[file, text]]));
@@ -28,11 +29,7 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       if (opts.write) {
         if (r.text !== text) {
-          try {
-            writeFileSync(file, r.text);
-          } catch (e) {
-            throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-          }
+          writeUserFile(file, r.text);
         }
         ctx.exitCode = EXIT_OK;
         return;

@@ -1,7 +1,7 @@
 /** `dendrite run <file.snn|file.ir.json>`: run a network on the emulator and print a summary (or `--json`). */
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
-import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, UsageError } from '../io.js';
+import { checkOutDir, ensureOutDir, EXIT_DIAGNOSTICS, EXIT_OK, MAX_SEED, parseIntFlag, printDiagnostics, UsageError } from '../io.js';
 import { addTargetOptions, loadNetworkInput, type TargetFlags } from '../network-input.js';
 import { createLearningEngine } from '../../emulator/learning/engine.js';
 import { runIr, type RunSummary } from '../../emulator/run.js';
@@ -14,13 +14,6 @@ interface RunFlags extends TargetFlags {
   out?: string;
   probe?: string[];
   json?: boolean;
-}
-
-/** Parses a non-negative integer flag, or throws a usage error naming the flag. */
-export function parseIntFlag(value: string | undefined, flag: string, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${flag} must be an integer in 0..${max}, got "${value}"`);
-  return Number(value);
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -36,10 +29,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--probe <name...>', 'record only these probes (default: all probes in the IR)')
     .option('--json', 'print one JSON summary object')
     .action((file: string, flags: RunFlags) => {
-      const steps = parseIntFlag(flags.steps, '--steps', 2 ** 31 - 1);
-      const seed = parseIntFlag(flags.seed, '--seed', 2 ** 32 - 1);
-      const workers = parseIntFlag(flags.workers, '--workers', 256);
-      if (workers === 0) throw new UsageError('--workers must be at least 1');
+      const steps = parseIntFlag(flags.steps, '--steps', 0, 2 ** 31 - 1);
+      const seed = parseIntFlag(flags.seed, '--seed', 0, MAX_SEED);
+      const workers = parseIntFlag(flags.workers, '--workers', 1, 256);
+      if (flags.out !== undefined) checkOutDir(flags.out);
       const input = loadNetworkInput(file, flags, ctx.io);
       if (input === undefined) {
         ctx.exitCode = EXIT_DIAGNOSTICS;
@@ -61,6 +54,7 @@ export function register(program: Command, ctx: CommandContext): void {
       for (const p of flags.probe ?? []) {
         if (!known.has(p)) throw new UsageError(`--probe ${p}: the IR has no probe named "${p}"${known.size ? ` (probes: ${[...known].join(', ')})` : ''}`);
       }
+      if (flags.out !== undefined) ensureOutDir(flags.out);
       const summary = runIr(ir, {
         steps, seed, probes: flags.probe, outDir: flags.out, workers, learning,
         settings: { file, target: ir.target.name, sets: flags.set ?? [], steps: steps ?? ir.steps, seed: seed ?? ir.seed, workers_requested: workers ?? 1, workers_used: threadCount(ir, workers ?? 1) },

@@ -4,12 +4,11 @@
  * to DIR/results.jsonl as they finish (a rerun with the same --out skips finished points), then writes
  * results.csv, results.json and SVG plots (docs/quantization.md).
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
-import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, UsageError } from '../io.js';
-import { parseIntFlag } from './run.js';
+import { checkOutDir, ensureOutDir, EXIT_DIAGNOSTICS, EXIT_OK, MAX_SEED, parseIntFlag, printDiagnostics, UsageError } from '../io.js';
+import { addTargetOptions, checkSetFlags, requireSnnFile, type TargetFlags } from '../network-input.js';
 import { compileFile } from '../../compiler/compile.js';
 import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { toolVersion } from '../../compiler/paths.js';
@@ -22,7 +21,7 @@ import { floatBaseline, type FloatBaseline } from '../../sweep/baseline.js';
 import { PRUNE_NOTE, writeOutputs, type Manifest } from '../../sweep/outputs.js';
 import type { PointResult, SweepOptions } from '../../sweep/result.js';
 
-interface SweepFlags {
+interface SweepFlags extends TargetFlags {
   vary?: string[];
   seeds?: string;
   seed?: string;
@@ -32,8 +31,6 @@ interface SweepFlags {
   data?: string;
   workers?: string;
   out?: string;
-  target?: string;
-  set?: string[];
   mode?: string;
   steps?: string;
   prune?: string;
@@ -103,13 +100,11 @@ function commandLine(file: string, f: SweepFlags): string {
 }
 
 export function register(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command('sweep')
     .description('quantization study: run a grid of target settings × seeds (train or run), write CSV, JSON and SVG plots')
     .argument('<file>', 'network source (.snn)')
     .option('--vary <path=v1,v2,...>', 'vary a target field over values, e.g. synapse.weight.mant_bits=2,4,8 (repeatable; neuron.v.bits is short for neuron.states.v.bits)', collect)
-    .option('--set <k=v>', 'fixed override of a target field at every point (repeatable)', collect)
-    .option('--target <name|path>', 'target profile (default: default)')
     .option('--mode <mode>', 'train: train and test with on-chip learning; run: emulate --steps and compare with the float64 reference (default: train)')
     .option('--seeds <k>', 'seeds per grid cell (default: 1)')
     .option('--seed <s>', 'first seed; the seeds are s, s+1, … (default: 1)')
@@ -124,32 +119,32 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--workers <w>', 'worker threads computing points in parallel (default: 1; results never depend on it)')
     .option('--max-points <n>', 'compute at most N new points in this call (rerun with the same --out to continue)')
     .option('--out <dir>', 'output directory (default: out/sweep-<timestamp>); reusing it resumes the sweep')
-    .option('--json', 'print one JSON object (manifest, files, results) on stdout')
-    .action(async (file: string, flags: SweepFlags) => {
-      ctx.exitCode = await sweepAction(file, flags, ctx);
-    });
+    .option('--json', 'print one JSON object (manifest, files, results) on stdout');
+  // No --strict: every point is compiled in a worker with the grid's settings only.
+  addTargetOptions(cmd, { strict: false, setHelp: 'fixed override of a target field at every point (repeatable)' }).action(async (file: string, flags: SweepFlags) => {
+    ctx.exitCode = await sweepAction(file, flags, ctx);
+  });
 }
 
 async function sweepAction(file: string, flags: SweepFlags, ctx: CommandContext): Promise<number> {
   const io = ctx.io;
   const mode = flags.mode ?? 'train';
   if (mode !== 'train' && mode !== 'run') throw new UsageError(`--mode must be train or run, got "${mode}"`);
-  const seeds = parseIntFlag(flags.seeds, '--seeds', 1000) ?? 1;
-  const firstSeed = parseIntFlag(flags.seed, '--seed', 2 ** 32 - 1) ?? 1;
-  const epochs = parseIntFlag(flags.epochs, '--epochs', 1_000_000) ?? 1;
-  const trainSamples = parseIntFlag(flags.trainSamples, '--train-samples', 100_000_000);
-  const testSamples = parseIntFlag(flags.testSamples, '--test-samples', 100_000_000);
-  const steps = parseIntFlag(flags.steps, '--steps', 2 ** 31 - 1) ?? DEFAULT_STEPS;
-  const workers = parseIntFlag(flags.workers, '--workers', 256) ?? 1;
-  const relearn = parseIntFlag(flags.relearn, '--relearn', 100_000_000) ?? 0;
-  const maxPoints = parseIntFlag(flags.maxPoints, '--max-points', 2 ** 31 - 1);
+  const seeds = parseIntFlag(flags.seeds, '--seeds', 1, 1000) ?? 1;
+  const firstSeed = parseIntFlag(flags.seed, '--seed', 0, MAX_SEED) ?? 1;
+  const epochs = parseIntFlag(flags.epochs, '--epochs', 1, 1_000_000) ?? 1;
+  const trainSamples = parseIntFlag(flags.trainSamples, '--train-samples', 1, 100_000_000);
+  const testSamples = parseIntFlag(flags.testSamples, '--test-samples', 1, 100_000_000);
+  const steps = parseIntFlag(flags.steps, '--steps', 1, 2 ** 31 - 1) ?? DEFAULT_STEPS;
+  const workers = parseIntFlag(flags.workers, '--workers', 1, 256) ?? 1;
+  const relearn = parseIntFlag(flags.relearn, '--relearn', 0, 100_000_000) ?? 0;
+  const maxPoints = parseIntFlag(flags.maxPoints, '--max-points', 1, 2 ** 31 - 1);
   const prune = flags.prune !== undefined ? parseFractions(flags.prune) : [];
   const baselineMode = flags.baseline ?? 'dfa';
-  if (seeds === 0) throw new UsageError('--seeds must be at least 1');
-  if (epochs === 0 || steps === 0) throw new UsageError('--epochs and --steps must be at least 1');
-  if (trainSamples === 0 || testSamples === 0) throw new UsageError('--train-samples and --test-samples must be at least 1');
-  if (workers === 0) throw new UsageError('--workers must be at least 1');
-  if (maxPoints === 0) throw new UsageError('--max-points must be at least 1');
+  // The seeds are s, s+1, …: they must all be valid 32-bit seeds, not wrap around to 0.
+  if (firstSeed + seeds - 1 > MAX_SEED) throw new UsageError(`--seed ${firstSeed} with --seeds ${seeds} runs past the largest seed ${MAX_SEED}`);
+  checkSetFlags(flags.set);
+  if (flags.out !== undefined) checkOutDir(flags.out);
   if (baselineMode !== 'none' && !(TRAINING_MODES as readonly string[]).includes(baselineMode)) {
     throw new UsageError(`--baseline must be one of ${TRAINING_MODES.join(', ')} or none, got "${baselineMode}"`);
   }
@@ -160,8 +155,7 @@ async function sweepAction(file: string, flags: SweepFlags, ctx: CommandContext)
     throw new UsageError('--steps applies to --mode run; in train mode the protocol sets the steps per sample');
   }
   if (relearn > 0 && prune.length === 0) throw new UsageError('--relearn needs --prune');
-  if (!file.endsWith('.snn')) throw new UsageError(`${file}: sweep needs the network source (.snn), since every point is compiled with its own settings`);
-  if (!existsSync(file)) throw new UsageError(`cannot read ${file}: no such file`);
+  requireSnnFile(file, 'sweep needs the network source (.snn), since every point is compiled with its own settings');
   const vary: VarySpec[] = [];
   const bad: Diagnostic[] = [];
   for (const v of flags.vary ?? []) {
@@ -211,6 +205,7 @@ async function sweepAction(file: string, flags: SweepFlags, ctx: CommandContext)
   }
 
   const outDir = flags.out ?? defaultOutDir();
+  ensureOutDir(outDir);
   const total = grid.points.length;
   io.err(`sweep ${file} (target ${target}, ${mode} mode): ${total} points = ${vary.map((v) => `${v.values.length} × ${v.path}`).join(' × ')} × ${seeds} seed(s); output in ${outDir}\n`);
   if (baseline) io.err(`float baseline: ${baseline.kind}, test accuracy ${(100 * baseline.test_accuracy).toFixed(1)} %\n`);

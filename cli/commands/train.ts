@@ -2,15 +2,14 @@
  * `dendrite train <file.snn | file.ir.json>`: trains a network on a data set on the emulated chip with on-chip
  * learning, evaluates it, and writes metrics, final weights and checkpoints (docs/training.md).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import type { Io } from '../io.js';
-import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readUserFile, UsageError } from '../io.js';
-import { parseIntFlag } from './run.js';
+import { checkOutDir, describeFsError, ensureOutDir, EXIT_DIAGNOSTICS, EXIT_OK, MAX_SEED, parseIntFlag, printDiagnostics, readUserFile, UsageError } from '../io.js';
+import { addTargetOptions, loadNetworkInput, type TargetFlags } from '../network-input.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { compileFile } from '../../compiler/compile.js';
 import { toolVersion } from '../../compiler/paths.js';
 import { resolveDataSpec } from '../../data/registry.js';
 import { loadIr } from '../../ir/load.js';
@@ -34,13 +33,11 @@ export const TRAIN_CODES = {
   checkpoint: 'SNN4602', // unreadable or mismatched checkpoint
 } as const;
 
-interface TrainFlags {
+interface TrainFlags extends TargetFlags {
   epochs?: string;
   trainSamples?: string;
   testSamples?: string;
   data?: string;
-  target?: string;
-  set?: string[];
   seed?: string;
   workers?: string;
   out?: string;
@@ -75,38 +72,49 @@ function diag(code: string, message: string, file: string, field?: string, hint?
   return { code, severity: 'error', message, path: { file, field }, hint };
 }
 
-/** `.snn` → IR through the one compile pipeline; the protocol comes from the checked network. Null after diagnostics. */
-function loadSnn(file: string, flags: TrainFlags, io: Io): Loaded | null {
-  const res = compileFile(file, { target: flags.target, sets: flags.set ?? [] });
-  if (res.ir === undefined || res.network === undefined) {
-    printDiagnostics(io, res.diagnostics, res.sources);
-    return null;
-  }
-  if (res.diagnostics.length > 0) printDiagnostics(io, res.diagnostics, res.sources);
-  return { ir: res.ir, protocol: protocolFromNetwork(res.network), sources: res.sources };
-}
-
-function loadIrFile(file: string, io: Io, flags: TrainFlags): Loaded | null {
-  if (flags.target !== undefined || (flags.set ?? []).length > 0) {
-    throw new UsageError(`${file} is already compiled: --target and --set apply only to .snn sources`);
-  }
-  const { ir, diagnostics } = loadIr(readUserFile(file), file);
-  if (ir === undefined) {
-    printDiagnostics(io, diagnostics, new Map());
-    return null;
-  }
-  const protocol = protocolFromIr(ir);
+/** `.snn` (compiled with the target flags) or `.ir.json` → IR and its training protocol. Null after diagnostics. */
+function loadNetwork(file: string, flags: TrainFlags, io: Io): Loaded | null {
+  const input = loadNetworkInput(file, flags, io);
+  if (input === undefined) return null;
+  if (input.network !== undefined) return { ir: input.ir, protocol: protocolFromNetwork(input.network), sources: input.sources };
+  const protocol = protocolFromIr(input.ir);
   if (protocol === null) {
     printDiagnostics(io, [diag(TRAIN_CODES.setup, 'the IR carries no training protocol (reports.protocol)', file, 'reports.protocol', 'train the .snn source instead, whose `protocol { … }` block says what to present')], new Map());
     return null;
   }
-  return { ir, protocol, sources: new Map() };
+  return { ir: input.ir, protocol, sources: input.sources };
+}
+
+/** The parts of `run.json` that `--resume` reads; a hand-edited or foreign file is a diagnostic, not a crash. */
+function runRecordProblems(r: unknown): string[] {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) return ['run.json must hold a JSON object'];
+  const rec = r as Record<string, unknown>;
+  const problems: string[] = [];
+  const d = rec['data'] as Record<string, unknown> | undefined;
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) problems.push('field `data` must be an object');
+  else {
+    if (typeof d['spec'] !== 'string') problems.push('field `data.spec` must be a string');
+    if (typeof d['description'] !== 'string') problems.push('field `data.description` must be a string');
+    for (const k of ['train_samples', 'test_samples']) {
+      const v = d[k];
+      if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1)) problems.push(`field \`data.${k}\` must be a positive integer`);
+    }
+  }
+  if (typeof rec['target'] !== 'string') problems.push('field `target` must be a string');
+  if (!(typeof rec['seed'] === 'number' && Number.isInteger(rec['seed']) && rec['seed'] >= 0 && rec['seed'] <= MAX_SEED)) problems.push(`field \`seed\` must be an integer in 0..${MAX_SEED}`);
+  return problems;
 }
 
 function readJson(path: string, what: string): unknown {
   if (!existsSync(path)) throw new UsageError(`--resume: ${path} does not exist (${what})`);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--resume: cannot read ${path}: ${describeFsError(e)}`);
+  }
+  try {
+    return JSON.parse(text);
   } catch (e) {
     throw new UsageError(`--resume: ${path} is not valid JSON (${(e as Error).message})`);
   }
@@ -140,7 +148,7 @@ export function summarize(ms: readonly EpochMetrics[], status: string, outDir: s
 }
 
 export function register(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command('train')
     .description('train a network with on-chip learning on the emulated chip and evaluate it (short run by default; --full for the protocol\'s settings)')
     .argument('[file]', '.snn source (or a compiled .ir.json carrying reports.protocol); not needed with --resume')
@@ -148,8 +156,6 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--train-samples <n>', 'training samples per epoch (default: the whole training split)')
     .option('--test-samples <n>', 'test samples (default: the whole test split)')
     .option('--data <spec>', 'data set: mnist | mnist:/idx-dir | fashion-mnist[:/idx-dir] (default: the protocol\'s)')
-    .option('--target <name|path>', 'target profile for .snn sources (default: default)')
-    .option('--set <k=v...>', 'override a target field, e.g. --set neuron.v.bits=16 (repeatable)')
     .option('--seed <s>', 'PRNG seed for the emulator and the sample order, 0..4294967295 (default: the network\'s)')
     .option('--workers <w>', 'worker threads (results never depend on it; training currently runs in one thread)')
     .option('--out <dir>', 'output directory (default: out/train-<timestamp>; with --resume, the resumed directory)')
@@ -158,25 +164,21 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--no-shuffle', 'present training samples in the split\'s fixed order every epoch')
     .option('--log-every <n>', 'without a terminal, print a progress line every N samples (default: 5 % of an epoch)')
     .option('--full', 'use the protocol\'s full settings (epochs, sample counts) instead of the short default run')
-    .option('--json', 'print one JSON summary object on stdout')
-    .action(async (file: string | undefined, flags: TrainFlags) => {
-      ctx.exitCode = await trainAction(file, flags, ctx.io);
-    });
+    .option('--json', 'print one JSON summary object on stdout');
+  addTargetOptions(cmd).action(async (file: string | undefined, flags: TrainFlags) => {
+    ctx.exitCode = await trainAction(file, flags, ctx.io);
+  });
 }
 
 async function trainAction(file: string | undefined, flags: TrainFlags, io: Io): Promise<number> {
-  const epochs = parseIntFlag(flags.epochs, '--epochs', 1_000_000);
-  const trainSamples = parseIntFlag(flags.trainSamples, '--train-samples', 100_000_000);
-  const testSamples = parseIntFlag(flags.testSamples, '--test-samples', 100_000_000);
-  const seed = parseIntFlag(flags.seed, '--seed', 2 ** 32 - 1);
-  const workers = parseIntFlag(flags.workers, '--workers', 256);
-  const every = parseIntFlag(flags.checkpointEvery, '--checkpoint-every', 2 ** 31 - 1);
-  const logEvery = parseIntFlag(flags.logEvery, '--log-every', 2 ** 31 - 1);
-  if (epochs === 0) throw new UsageError('--epochs must be at least 1');
-  if (trainSamples === 0 || testSamples === 0) throw new UsageError('--train-samples and --test-samples must be at least 1');
-  if (workers === 0) throw new UsageError('--workers must be at least 1');
-  if (logEvery === 0) throw new UsageError('--log-every must be at least 1');
-  for (const s of flags.set ?? []) if (!/^[^=\s]+=.+$/.test(s)) throw new UsageError(`--set expects key=value, got "${s}"`);
+  const epochs = parseIntFlag(flags.epochs, '--epochs', 1, 1_000_000);
+  const trainSamples = parseIntFlag(flags.trainSamples, '--train-samples', 1, 100_000_000);
+  const testSamples = parseIntFlag(flags.testSamples, '--test-samples', 1, 100_000_000);
+  const seed = parseIntFlag(flags.seed, '--seed', 0, MAX_SEED);
+  parseIntFlag(flags.workers, '--workers', 1, 256); // accepted for symmetry with run; training uses one thread
+  const every = parseIntFlag(flags.checkpointEvery, '--checkpoint-every', 0, 2 ** 31 - 1);
+  const logEvery = parseIntFlag(flags.logEvery, '--log-every', 1, 2 ** 31 - 1);
+  if (flags.out !== undefined) checkOutDir(flags.out);
 
   let trainer!: Trainer;
   let record: RunRecord;
@@ -198,12 +200,22 @@ async function trainAction(file: string | undefined, flags: TrainFlags, io: Io):
   try {
     if (flags.resume !== undefined) {
       if (file !== undefined) throw new UsageError('--resume continues a run from its own saved network; do not name a file as well');
-      const given = ['epochs', 'trainSamples', 'testSamples', 'data', 'target', 'set', 'seed', 'full'].filter((k) => (flags as Record<string, unknown>)[k] !== undefined);
+      const given = ['epochs', 'trainSamples', 'testSamples', 'data', 'target', 'set', 'strict', 'seed', 'full'].filter((k) => {
+        const v = (flags as Record<string, unknown>)[k];
+        return v !== undefined && !(Array.isArray(v) && v.length === 0);
+      });
       if (given.length) throw new UsageError(`--resume continues the saved run with its own settings; drop ${given.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')}`);
-      const dir = existsSync(flags.resume) && statSync(flags.resume).isFile() ? resolve(flags.resume, '..') : flags.resume;
+      if (!existsSync(flags.resume)) throw new UsageError(`--resume ${flags.resume}: no such directory (give the output directory of a \`dendrite train\` run)`);
+      const dir = statSync(flags.resume).isFile() ? resolve(flags.resume, '..') : flags.resume;
       const ckPath = join(dir, 'checkpoint.json');
-      if (!existsSync(ckPath)) throw new UsageError(`--resume: no checkpoint.json in ${dir}`);
-      record = readJson(join(dir, 'run.json'), 'the settings of the run') as RunRecord;
+      if (!existsSync(ckPath)) throw new UsageError(`--resume: no checkpoint.json in ${dir} (not the output directory of a \`dendrite train\` run)`);
+      const rec = readJson(join(dir, 'run.json'), 'the settings of the run');
+      const recordProblems = runRecordProblems(rec);
+      if (recordProblems.length > 0) {
+        printDiagnostics(io, recordProblems.map((m) => diag(TRAIN_CODES.checkpoint, `damaged run record: ${m}`, join(dir, 'run.json'))), new Map());
+        return EXIT_DIAGNOSTICS;
+      }
+      record = rec as RunRecord;
       const irPath = join(dir, 'network.ir.json');
       const { ir, diagnostics } = loadIr(readUserFile(irPath), irPath);
       if (ir === undefined) {
@@ -219,13 +231,21 @@ async function trainAction(file: string | undefined, flags: TrainFlags, io: Io):
       }
       const data = resolveDataSpec(record.data.spec, { trainSamples: record.data.train_samples, testSamples: record.data.test_samples });
       outDir = flags.out ?? dir;
-      trainer = Trainer.resume(ir, { protocol: ck.protocol, data, learning, checkpointEvery: every, ...handlers }, ck);
+      ensureOutDir(outDir);
+      try {
+        trainer = Trainer.resume(ir, { protocol: ck.protocol, data, learning, checkpointEvery: every, ...handlers }, ck);
+      } catch (e) {
+        // The checkpoint parsed but its contents do not fit together (hand-edited or from another tool): the
+        // restore code trips over it. That is bad input, not a bug; setup errors keep their own report below.
+        if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+        printDiagnostics(io, [diag(TRAIN_CODES.checkpoint, `damaged checkpoint: ${e.message}`, ckPath)], new Map());
+        return EXIT_DIAGNOSTICS;
+      }
       io.err(`resuming ${dir} at epoch ${ck.epoch + 1}, sample ${ck.next} (${data.description})\n`);
       if (!trainer.resumeIsExact) io.err('warning: the learning engine cannot save its state; the resumed run may differ from an uninterrupted one\n');
     } else {
       if (file === undefined) throw new UsageError('missing the network to train: dendrite train <file.snn>');
-      if (!existsSync(file)) throw new UsageError(`cannot read ${file}: no such file`);
-      const loaded = file.endsWith('.json') ? loadIrFile(file, io, flags) : loadSnn(file, flags, io);
+      const loaded = loadNetwork(file, flags, io);
       if (loaded === null) return EXIT_DIAGNOSTICS;
       sources = loaded.sources;
       const base = loaded.protocol;
@@ -240,7 +260,7 @@ async function trainAction(file: string | undefined, flags: TrainFlags, io: Io):
         data: { spec: protocol.data, description: data.description, train_samples: data.train.n, test_samples: data.test.n },
         flags: { ...flags, workers_used: 1 },
       };
-      mkdirSync(outDir, { recursive: true });
+      ensureOutDir(outDir);
       writeFileSync(join(outDir, 'network.ir.json'), writeIr(loaded.ir));
       writeFileAtomic(join(outDir, 'run.json'), JSON.stringify(record, null, 2) + '\n');
       io.err(`training ${file} (target ${loaded.ir.target.name}) on ${data.description}; ${protocol.epochs} epoch(s), ` +

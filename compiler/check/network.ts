@@ -14,6 +14,11 @@ import { checkSource, isSourceType, SOURCE_TYPES } from './sources.js';
 import { checkRule, type CheckedRule } from './rules.js';
 import { DIMENSIONLESS, TIME } from './units.js';
 
+/** Largest population the compiler accepts (2^24 neurons): beyond any shipped target, and safe for int32 ids. */
+export const MAX_POPULATION_SIZE = 2 ** 24;
+/** Largest dense/random projection (pre × post synapse slots, 2^28): its CSR tables still fit in memory. */
+export const MAX_PROJECTION_SYNAPSES = 2 ** 28;
+
 export interface CheckInput {
   /** The root file first, then imported files. */
   readonly files: readonly { readonly ast: A.SourceFile; readonly imported: boolean }[];
@@ -134,7 +139,12 @@ export function checkNetwork(input: CheckInput): CheckOutput {
     return base && [...base, ...(p.items ?? [])];
   };
   for (const p of popDecls.values()) {
-    const size = ctx.int(p.size, `the size of \`${p.name.name}\``, 1);
+    let size = ctx.int(p.size, `the size of \`${p.name.name}\``, 1);
+    // Past this the compiler's typed arrays (int32 neuron ids, per-synapse tables) cannot hold the network.
+    if (size !== undefined && size > MAX_POPULATION_SIZE) {
+      ctx.error(CheckCodes.OutOfRange, `the size of \`${p.name.name}\` must be at most ${MAX_POPULATION_SIZE.toLocaleString('en-US')}, found ${size.toLocaleString('en-US')}`, p.size.span);
+      size = undefined;
+    }
     const items = popItems(p, new Set([p.name.name]));
     const typeName = p.type.name;
     if (isSourceType(typeName)) {
@@ -448,6 +458,11 @@ function checkProjection(
       ctx.error(CheckCodes.UnknownName, `unknown connector \`${cname}\``, cspan, suggest(cname, ['dense', 'one_to_one', 'random', 'from_file']) ?? 'connectors: dense, one_to_one, random(p), from_file("file.csv")');
   }
   if (!connector) ok = false;
+  // Every synapse of a dense or random projection is materialised (int32 CSR tables): refuse what cannot fit.
+  if (connector && (connector.kind === 'dense' || connector.kind === 'random') && pre && post && pre.size * post.size > MAX_PROJECTION_SYNAPSES) {
+    ctx.error(CheckCodes.OutOfRange, `\`${cname}\` from \`${pre.name}\` (${pre.size.toLocaleString('en-US')}) to \`${post.name}\` (${post.size.toLocaleString('en-US')}) spans ${(pre.size * post.size).toLocaleString('en-US')} synapse slots, more than the ${MAX_PROJECTION_SYNAPSES.toLocaleString('en-US')} a projection can hold`, cspan);
+    ok = false;
+  }
   if (settings.has('allow_self') && cname !== 'random') ctx.error(CheckCodes.UnknownParameter, '`allow_self` only applies to `random(p)`', settingSpan(settings.get('allow_self')!));
 
   // Weight.

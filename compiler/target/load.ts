@@ -84,7 +84,8 @@ export function loadTargetFile(path: string): ValidateResult {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     return {
       diagnostics: [
         { code: TARGET_CODES.notFound, severity: 'error', message: `cannot read target profile: ${why}`, path: { file: path } },

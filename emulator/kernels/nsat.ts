@@ -216,8 +216,15 @@ function stepNsat2Diagonal(
   const b1 = P.bias[1]! | 0;
   const s0 = P.selfShift[0]!;
   const s1 = P.selfShift[1]!;
-  const sg0 = P.selfSign[0]! | 0;
-  const sg1 = P.selfSign[1]! | 0;
+  // The self-leak term ±oneBitShiftRight(x, s) or 0, as masks: neg = −1 negates ((r ^ −1) − (−1) = −r), has = 0
+  // drops the term. Multiplying by the sign instead would produce −0 for 0 · (negative r), which makes V8 leave
+  // int32 arithmetic for the whole loop.
+  const m0 = (1 << s0) - 1;
+  const m1 = (1 << s1) - 1;
+  const neg0 = P.selfSign[0]! < 0 ? -1 : 0;
+  const neg1 = P.selfSign[1]! < 0 ? -1 : 0;
+  const has0 = P.selfSign[0]! !== 0 ? -1 : 0;
+  const has1 = P.selfSign[1]! !== 0 ? -1 : 0;
   const lo0 = P.clampLow[0]! | 0;
   const hi0 = P.clampHigh[0]! | 0;
   const lo1 = P.clampLow[1]! | 0;
@@ -240,7 +247,7 @@ function stepNsat2Diagonal(
   for (let j = 0; j < size; j++) {
     const slot0 = inputBase + first + j;
     const slot1 = slot0 + portStride;
-    const raw0 = zeroBitShiftScaled(input[slot0]!, gain0);
+    const raw0 = Math.trunc(input[slot0]! * gain0); // zeroBitShiftScaled, inlined
     input[slot0] = 0;
     let a0: number;
     if (raw0 < accLow) {
@@ -250,7 +257,7 @@ function stepNsat2Diagonal(
       a0 = accHigh;
       accSat++;
     } else a0 = raw0 | 0; // within [accLow, accHigh] ⊂ int32: exact (−0 becomes 0, the same sum)
-    const raw1 = zeroBitShiftScaled(input[slot1]!, gain1);
+    const raw1 = Math.trunc(input[slot1]! * gain1);
     input[slot1] = 0;
     let a1: number;
     if (raw1 < accLow) {
@@ -262,8 +269,13 @@ function stepNsat2Diagonal(
     } else a1 = raw1 | 0;
     const x0 = X0[j]!;
     const x1 = X1[j]!;
-    let y0 = x0 + a0 + b0 + sg0 * oneBitShiftRight(x0, s0);
-    let y1 = x1 + a1 + b1 + sg1 * oneBitShiftRight(x1, s1);
+    // oneBitShiftRight(x, s), inlined (0 − x, not −x: +0 for x = 0 keeps the expression int32).
+    let r0 = (x0 + ((x0 >> 31) & m0)) >> s0;
+    if (r0 === 0) r0 = (x0 >> 31) | ((0 - x0) >>> 31);
+    let r1 = (x1 + ((x1 >> 31) & m1)) >> s1;
+    if (r1 === 0) r1 = (x1 >> 31) | ((0 - x1) >>> 31);
+    let y0 = x0 + a0 + b0 + (((r0 ^ neg0) - neg0) & has0);
+    let y1 = x1 + a1 + b1 + (((r1 ^ neg1) - neg1) & has1);
     let ref = REF[j]!;
     if (ref > 0) {
       if (reset0) y0 = rv0;

@@ -180,3 +180,31 @@ export function cosine(a: number[][], b: number[][]): number {
 }
 
 export const transpose = (m: number[][]) => m[0]!.map((_, j) => m.map((r) => r[j]!));
+
+/** A matrix product a·b (rows of a × columns of b). */
+export const matmul = (a: number[][], b: number[][]) => a.map((row) => b[0]!.map((_, j) => row.reduce((s, x, k) => s + x * b[k]![j]!, 0)));
+
+/** Fixed random feedback B ~ round(N(0, σ²)), N_OUT × N_H, independent per layer. */
+export const randomB = (seed: number, sigma: number) => (layer: number) =>
+  Array.from({ length: N_OUT }, (_, k) => Array.from({ length: N_H }, (_, j) => Math.round(sigma * gauss(seed, k, j, 40 + 2 * layer))));
+
+/**
+ * The BFA feedback rule for E± → hidden dendrite (docs/learning.md §7.4): on a hidden spike (post),
+ * w += x·2^−shift − w·2^−shift (shift = 11 unless given), with x the error neuron's 8-bit activity trace
+ * (τ = 20 steps, impulse 32); learning off during the burn-in; bounds ±60.
+ */
+export function bfaRule(name: string, shift = 11): SopProgram {
+  return {
+    kind: 'sop', rule: 'backward', projection: name, rounding: 'stochastic', accumulatorBits: 16, bounds: [-60, 60], modulators: [], drivenBy: null,
+    traces: [{ name: 'x', side: 'pre', bits: 8, decay: { kind: 'multiplicative', factor: Math.round(Math.exp(-1 / 20) * 4096), fracBits: 12 }, impulse: 32, impulseFracBits: 0, stochastic: false }],
+    events: [{
+      trigger: { kind: 'post' },
+      gates: [{ kind: 'time', period: SAMPLE, op: '>=', value: BURN }],
+      op: 'add',
+      terms: [
+        { mant: 1, exp: -shift, factors: [{ kind: 'pre_trace', index: 0 }] },
+        { mant: -1, exp: -shift, factors: [{ kind: 'weight' }] },
+      ],
+    }],
+  };
+}
