@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
-import type { Io } from '../cli/io.js';
+import { captureIo } from './helpers/io.js';
 
-export function captureIo(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 describe('dendrite CLI', () => {
   it('prints its version from package.json', async () => {

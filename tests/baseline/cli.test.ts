@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import type { Io } from '../../cli/io.js';
+import { captureIo as capture } from '../helpers/io.js';
 
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 describe('dendrite baseline', () => {
   it('trains on a small slice of the bundled split and prints per-epoch lines and a summary', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import { captureIo } from '../cli.test.js';
+import { captureIo } from '../helpers/io.js';
 
 async function run(args: string[]) {
   const io = captureIo();

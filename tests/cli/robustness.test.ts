@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { packageRoot } from '../../compiler/paths.js';
-import { captureIo as capture } from '../cli.test.js';
+import { captureIo as capture } from '../helpers/io.js';
 
 const examples = join(packageRoot(), 'dsl-examples');
 let dir = '';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main.js';
-import { captureIo } from '../cli.test.js';
+import { captureIo } from '../helpers/io.js';
 
 async function run(args: string[]) {
   const io = captureIo();

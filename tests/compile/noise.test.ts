@@ -34,7 +34,7 @@ describe('noise lowering', () => {
   it('poisson noise into v becomes {threshold: bernoulliThreshold(R·dt), amplitude: round(A / unit)} with a report', () => {
     const { network } = net('extends IF { v_threshold = 1000; noise poisson into v rate 50 Hz amplitude 0.05 }');
     const r = compileNetwork(network, { target: 'default' });
-    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.severity !== 'note')).toEqual([]);
     const g = r.ir!.cores[0]!.groups[0] as CubaGroup;
     const unit = r.reports.scales.find((s) => s.population === 'p')!.unit.v!;
     expect(g.noise).toEqual({ threshold: bernoulliThreshold(0.05), amplitude: roundHalfEven(0.05 / unit) });

@@ -8,7 +8,7 @@ import { exampleFiles, examplesDir } from '../syntax/helpers.js';
 describe('dsl-examples', () => {
   it('has the examples the docs promise', () => {
     expect(exampleFiles()).toEqual(
-      ['bfa.snn', 'cuba.snn', 'erbp-2h.snn', 'erbp-mnist.snn', 'erbp-nsat-100.snn', 'erbp-plus.snn', 'fa-dfa.snn', 's2m-ecd.snn', 'stdp.snn', 'synthetic-gradient.snn'],
+      ['bdfa.snn', 'bfa.snn', 'cuba.snn', 'erbp-2h.snn', 'erbp-mnist.snn', 'erbp-nsat-100.snn', 'erbp-plus.snn', 'fa-dfa.snn', 's2m-ecd.snn', 'stdp.snn', 'synthetic-gradient.snn'],
     );
   });
   for (const f of exampleFiles()) {

@@ -4,7 +4,10 @@
  * projections is plastic with the BFA rule of feedback-alignment.test.ts / docs/learning.md §7.4: on a hidden
  * spike (the feedback projection's post), dB = 2^−11·(x_e − B), x_e the error neuron's activity trace. B_k then
  * tracks ⟨e | spike of hidden layer k⟩, the papers' "feedback matrix of layer k trained to match →h_k" in a local,
- * spiking form. For the last hidden layer that correlation is what the forward update accumulates into W3
+ * spiking form. The feedback learns 8× slower than BFA's (2^−14 instead of 2^−11 per hidden spike): with two
+ * plastic layers at 2^−11 the feedback loses its random structure before the forward weights have learned
+ * (measured, seeds 1–5, 200 samples: accuracy 0.43–0.98; 2^−12: 0.43–0.88; 2^−13: 0.69–1.0; 2^−14: 0.84–1.0,
+ * and 0.99–1.0 with 300 samples). For the last hidden layer that correlation is what the forward update accumulates into W3
  * (hid2 → out), so B2 aligns with W3ᵀ; for the first layer the forward counterpart is the product path W2·W3.
  */
 import { describe, expect, it } from 'vitest';
@@ -21,10 +24,10 @@ describe('BDFA: direct, plastic feedback into every hidden layer', () => {
   it('learns the toy (8-8-8-2) and the feedback aligns with the forward path', () => {
     const seed = 2;
     const r = trainToy({
-      seed, hidden: 2,
+      seed, hidden: 2, trainSamples: 300,
       feedback: {
         matrix: randomB(seed, 30),
-        programs: (l) => ({ pos: bfaRule(`e_pos->hid${l + 1}.u`), neg: bfaRule(`e_neg->hid${l + 1}.u`) }),
+        programs: (l) => ({ pos: bfaRule(`e_pos->hid${l + 1}.u`, 14), neg: bfaRule(`e_neg->hid${l + 1}.u`, 14) }),
       },
     });
     // Forward counterparts: W3ᵀ for layer 2, (W2·W3)ᵀ for layer 1 (the path from hidden layer 1 to the output).
@@ -38,9 +41,9 @@ describe('BDFA: direct, plastic feedback into every hidden layer', () => {
     // The feedback weights really moved (a frozen B would leave them bit-identical).
     expect(effective(r, 1, false)).not.toEqual(effective(r, 1, true));
     expect(r.after).toBeGreaterThanOrEqual(0.9);
-    // MEASURED-PLACEHOLDER
+    // Measured (seeds 1–5, 300 samples): accuracy 0.99–1.0 (before 0.20–0.50); cos(B2, W3ᵀ) −0.12…0.28 before →
+    // 0.34…0.80 after (seed 2: −0.12 → 0.59); cos(B1, (W2·W3)ᵀ) −0.33…0.48 → 0.54…0.73 (seed 2: 0.20 → 0.60).
     expect(cos2[1]).toBeGreaterThan(cos2[0]! + 0.3);
-    expect(cos1[1]).toBeGreaterThan(cos1[0]!);
-    console.log(JSON.stringify({ before: r.before, after: r.after, cos2, cos1 }));
+    expect(cos1[1]).toBeGreaterThan(cos1[0]! + 0.2);
   });
 });

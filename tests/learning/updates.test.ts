@@ -96,7 +96,7 @@ describe('single updates (integer inputs → exact integer Δw)', () => {
       { modulators: [{ name: 'g', initial: 0, schedule: null }] });
     expect(single({ program: p, w0: 0, preSpikes: [1], u: 5, steps: 1 }).w).toBe(0);
     expect(single({ program: p, w0: 0, preSpikes: [1], u: 5, steps: 1, before: (e) => e.setModulator('g', -1) }).w).toBe(-10);
-    const sched = prog(p.events, { modulators: [{ name: 'g', initial: 0, schedule: { segments: [{ from: 0, to: 3, value: 1 }, { from: 3, to: 6, value: -1 }], otherwise: 0 } }] });
+    const sched = prog([...p.events], { modulators: [{ name: 'g', initial: 0, schedule: { segments: [{ from: 0, to: 3, value: 1 }, { from: 3, to: 6, value: -1 }], otherwise: 0 } }] });
     // Pre spikes at steps 1, 2 (g = +1: t = 1, 2) and 4 (g = −1), 7 (g = 0): 2·5·(1 + 1 − 1 + 0) = 10.
     expect(single({ program: sched, w0: 0, preSpikes: [1, 2, 4, 7], u: 5, steps: 8 }).w).toBe(10);
   });
@@ -144,7 +144,7 @@ describe('single updates (integer inputs → exact integer Δw)', () => {
     const p = prog([{ trigger: pre, gates: [], op: 'add', terms: [{ mant: 1, exp: 0, factors: [U] }] }], { accumulatorBits: 4 });
     expect(single({ program: p, w0: 0, preSpikes: [1], u: 100, steps: 1 }).w).toBe(7);
     expect(single({ program: p, w0: 0, preSpikes: [1], u: -100, steps: 1 }).w).toBe(-8);
-    const b = prog(p.events, { bounds: [-3, 5] });
+    const b = prog([...p.events], { bounds: [-3, 5] });
     expect(single({ program: b, w0: 0, preSpikes: [1, 2], u: 100, steps: 2 }).w).toBe(5);
     expect(single({ program: b, w0: 0, preSpikes: [1], u: -100, steps: 1, weightMin: -2 }).w).toBe(-2);
   });

@@ -28,18 +28,4 @@ export function readExample(name: string): string {
   return readFileSync(join(examplesDir, name), 'utf8');
 }
 
-/** An Io that records what a command prints. */
-export function captureIo(): { stdout: string; stderr: string; isTTY: boolean; out(t: string): void; err(t: string): void } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
+export { captureIo } from '../helpers/io.js';

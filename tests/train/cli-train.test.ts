@@ -3,26 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import type { Io } from '../../cli/io.js';
 import { writeIr } from '../../ir/write.js';
 import { handbuiltErbpIr } from '../../train/handbuilt-ir.js';
 import { checkpointFromJson, WALL_CLOCK_FIELDS } from '../../train/trainer.js';
+import { captureIo as capture } from '../helpers/io.js';
 
-function capture(onErr?: (text: string) => void): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-      onErr?.(t);
-    },
-  };
-  return io;
-}
 
 /** A small eRBP network over the bundled MNIST images: 784 → 8 → 10, 8 + 2 steps per sample. */
 function irFile(): { dir: string; file: string } {
