@@ -10,8 +10,7 @@
  * A ring cell holds an exact integer sum, so the order of delivery is free (emulator.ts, docs/emulator.md).
  */
 import type { Core } from '../ir/types.js';
-import { drawPrefix, drawWithPrefix } from './learning/keyed-draw.js';
-import { ALWAYS, STREAM_BLANKOUT } from './prng.js';
+import { ALWAYS, drawPrefix, drawWithPrefix, STREAM_BLANKOUT } from './prng.js';
 import type { CoreCounters } from './state.js';
 
 /** One core's synapse table prepared for delivery (static: built once from the IR; weights stay separate). */
@@ -60,7 +59,7 @@ export function coreDelivery(core: Core, ringSlots: number, ports: number): Core
  * Delivers one spike of step t on axon `a` of a core into its ring, and counts the synaptic events and blanked-out
  * synapses on that core's counters. `core` is the core's index (the blank-out key). Specialised loops: no
  * blank-out draw and no delay (one slot; no modulo), no draw with delays (one compare per synapse instead of a
- * modulo), and the blank-out loop with the key words (seed, t, core) mixed once (keyed-draw.ts; same bits as
+ * modulo), and the blank-out loop with the key words (seed, t, core) mixed once (prng.ts `drawPrefix`; same bits as
  * `prng.draw`).
  */
 export function deliverAxon(

@@ -19,7 +19,7 @@ import type { DendriteIr, LabelSource, PoissonSource, SpikeListSource } from '..
 import { stepLoihiGroup } from './kernels/loihi.js';
 import { stepCubaGroup } from './kernels/cuba.js';
 import { stepNsatGroup } from './kernels/nsat.js';
-import { ALWAYS, draw, SOURCE_CORE, STREAM_LABEL, STREAM_POISSON } from './prng.js';
+import { ALWAYS, draw, drawPrefix, drawWithPrefix, SOURCE_CORE, STREAM_LABEL, STREAM_POISSON } from './prng.js';
 import { coreDelivery, deliverAxon, hopsPerNeuron, type CoreDelivery } from './delivery.js';
 import { newCoreRuntime, type CoreCounters, type CoreRuntime } from './state.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
@@ -283,13 +283,14 @@ export class Emulator {
       } else if (s.kind === 'poisson') {
         const src = s as PoissonSource;
         const { rate, ref } = rt;
+        const prefix = drawPrefix(seed, t, SOURCE_CORE + si); // = draw(seed, t, SOURCE_CORE + si, i, …) per neuron
         for (let i = 0; i < src.size; i++) {
           if (ref[i]! > 0) {
             ref[i]!--;
             continue;
           }
           const thr = rate[i]!;
-          if (thr > 0 && (thr >= ALWAYS || draw(seed, t, SOURCE_CORE + si, i, STREAM_POISSON) < thr)) {
+          if (thr > 0 && (thr >= ALWAYS || drawWithPrefix(prefix, i, STREAM_POISSON) < thr)) {
             this.emit(src.neuronBase + i);
             ref[i] = src.refractory;
           }

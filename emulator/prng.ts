@@ -47,12 +47,21 @@ function fmix32(h: number): number {
  * Same key → same value, on every machine.
  */
 export function draw(seed: number, step: number, core: number, index: number, stream: number): number {
-  let h = seed | 0;
-  h = mixWord(h, step | 0);
-  h = mixWord(h, core | 0);
-  h = mixWord(h, index | 0);
-  h = mixWord(h, stream | 0);
-  return fmix32(h ^ 20); // 20 = key length in bytes, as MurmurHash3 does
+  return drawWithPrefix(drawPrefix(seed, step, core), index, stream);
+}
+
+/**
+ * `draw` split in two for hot loops: the key words shared by every event of one step and core (seed, step,
+ * core) are mixed once into a prefix; each event then mixes only its (index, stream) and the finaliser. The
+ * mixing is MurmurHash3's block mix applied word by word, so prefix-then-suffix is exactly `draw`.
+ */
+export function drawPrefix(seed: number, step: number, core: number): number {
+  return mixWord(mixWord(seed | 0, step | 0), core | 0);
+}
+
+/** `draw(seed, step, core, index, stream)` given `drawPrefix(seed, step, core)`. */
+export function drawWithPrefix(prefix: number, index: number, stream: number): number {
+  return fmix32(mixWord(mixWord(prefix, index | 0), stream | 0) ^ 20); // 20 = key length in bytes (MurmurHash3)
 }
 
 /** 2^32: a threshold that every uint32 draw is below ("always"). */

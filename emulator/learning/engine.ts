@@ -27,10 +27,9 @@
  */
 import type { DendriteIr } from '../../ir/types.js';
 import type { LearningContext, LearningEngine } from '../learning-engine.js';
-import { draw, STREAM_LEARNING_BASE } from '../prng.js';
+import { draw, drawPrefix, drawWithPrefix, STREAM_LEARNING_BASE } from '../prng.js';
 import type { CoreRuntime } from '../state.js';
 import { compare, eventFracBits, isSopProgram, validateProgram, type CompareOp, type EventDef, type FactorRef, type SopProgram } from './program.js';
-import { drawPrefix, drawWithPrefix } from './keyed-draw.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 
 // Factor codes of the compiled form.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Emulator } from '../../emulator/emulator.js';
 import { SopLearningEngine } from '../../emulator/learning/engine.js';
-import { drawPrefix, drawWithPrefix } from '../../emulator/learning/keyed-draw.js';
+import { drawPrefix, drawWithPrefix } from '../../emulator/prng.js';
 import { toIrProgram, validateProgram, type EventDef, type FactorRef, type GateDef, type SopProgram, type TermDef, type TraceDef } from '../../emulator/learning/program.js';
 import { draw } from '../../emulator/prng.js';
 import type { DendriteIr } from '../../ir/types.js';
