@@ -127,7 +127,7 @@ describe('IR writer and loader', () => {
         const res = loadIr(JSON.stringify(j), 'fuzz.ir.json');
         expect(res.ir !== undefined || res.diagnostics.length > 0).toBe(true);
         for (const d of res.diagnostics) {
-          expect(d.code).toMatch(/^SNN400\d$/);
+          expect(d.code).toMatch(/^SNN40\d\d$/); // IR loader (SNN400x) and learning-program validation (SNN4010)
           expect(d.path?.file).toBe('fuzz.ir.json');
         }
       }),
