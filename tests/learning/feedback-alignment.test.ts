@@ -12,32 +12,7 @@
  *         learned — measured on this toy.)
  */
 import { describe, expect, it } from 'vitest';
-import type { SopProgram } from '../../emulator/learning/program.js';
-import { BURN, N_H, N_OUT, SAMPLE, cosine, gauss, trainToy, transpose, type ToyResult } from './toy.js';
-
-/** Fixed random feedback B ~ round(N(0, σ²)), N_OUT × N_H, independent per layer. */
-const randomB = (seed: number, sigma: number) => (layer: number) =>
-  Array.from({ length: N_OUT }, (_, k) => Array.from({ length: N_H }, (_, j) => Math.round(sigma * gauss(seed, k, j, 40 + 2 * layer))));
-
-/**
- * BFA feedback rule for E± → hidden dendrite: on a hidden spike (post), w += x·2^−11 − w·2^−11, with x the error
- * neuron's 8-bit activity trace (τ = 20 steps, impulse 32); learning off during the burn-in; bounds ±60.
- */
-function bfaRule(name: string): SopProgram {
-  return {
-    kind: 'sop', rule: 'backward', projection: name, rounding: 'stochastic', accumulatorBits: 16, bounds: [-60, 60], modulators: [], drivenBy: null,
-    traces: [{ name: 'x', side: 'pre', bits: 8, decay: { kind: 'multiplicative', factor: Math.round(Math.exp(-1 / 20) * 4096), fracBits: 12 }, impulse: 32, impulseFracBits: 0, stochastic: false }],
-    events: [{
-      trigger: { kind: 'post' },
-      gates: [{ kind: 'time', period: SAMPLE, op: '>=', value: BURN }],
-      op: 'add',
-      terms: [
-        { mant: 1, exp: -11, factors: [{ kind: 'pre_trace', index: 0 }] },
-        { mant: -1, exp: -11, factors: [{ kind: 'weight' }] },
-      ],
-    }],
-  };
-}
+import { N_H, N_OUT, bfaRule, cosine, randomB, trainToy, transpose, type ToyResult } from './toy.js';
 
 describe('FA / DFA: fixed random feedback learns the 2-class toy', () => {
   it('FA (8-8-2, B ~ N(0, 30²), not centred) reaches ≥ 90 %', () => {
