@@ -5,6 +5,16 @@ import { EXIT_DIAGNOSTICS, EXIT_OK, readUserFile, UsageError } from '../io.js';
 import { checkGoldenShape, formatCaseResult, runGoldenCase, type GoldenCase } from '../../emulator/conformance/loihi.js';
 import { checkNsatGoldenShape, formatNsatResult, runNsatGolden, type NsatGolden } from '../../emulator/conformance/nsat.js';
 
+/** A golden file's JSON; unreadable or invalid JSON is a usage error (exit 2). */
+function readJsonFile(file: string): unknown {
+  const text = readUserFile(file);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
 export function register(program: Command, ctx: CommandContext): void {
   const conf = program.command('conformance').description('check the emulator against golden data from another emulator');
   conf
@@ -16,13 +26,7 @@ export function register(program: Command, ctx: CommandContext): void {
       let failed = 0;
       const results: unknown[] = [];
       for (const file of files) {
-        const text = readUserFile(file);
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch (e) {
-          throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
-        }
+        const json = readJsonFile(file);
         const problems = checkGoldenShape(json);
         if (problems.length > 0) throw new UsageError(`${file}: not a Loihi golden case: ${problems.join('; ')}`);
         let r;
@@ -48,13 +52,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .argument('<file>', 'NSAT golden JSON file (e.g. tests/golden/nsat/erbp-tiny.json)')
     .option('--json', 'print the result as JSON')
     .action((file: string, flags: { json?: boolean }) => {
-      const text = readUserFile(file);
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
-      }
+      const json = readJsonFile(file);
       const problems = checkNsatGoldenShape(json);
       if (problems.length > 0) throw new UsageError(`${file}: not an NSAT golden trace: ${problems.join('; ')}`);
       let r;
