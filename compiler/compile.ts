@@ -3,7 +3,7 @@
  * (compiler/target) → lowering (compiler/lower/lower.ts) → IR. Used by `dendrite compile`, tests and benches.
  * Never throws on bad input: everything wrong is a diagnostic.
  */
-import type { Diagnostic } from './diagnostics/diagnostic.js';
+import { DiagnosticBag, type Diagnostic } from './diagnostics/diagnostic.js';
 import { checkFile } from './frontend.js';
 import type { Network } from './model.js';
 import { resolveTarget } from './target/load.js';
@@ -63,10 +63,13 @@ export function compileNetwork(
     producer: `dendrite ${toolVersion()}`,
     targetDetails: { source: t.profile.source, sets: [...sets], strict: options.strict ?? false },
   });
-  diagnostics.push(...r.diagnostics);
+  // A rule lowered for several projections reports a problem of a shared piece (a signal) once per projection.
+  const bag = new DiagnosticBag();
+  bag.addAll(diagnostics);
+  bag.addAll(r.diagnostics);
   return {
     ir: r.ir,
-    diagnostics,
+    diagnostics: [...bag.all],
     sources,
     reports: { quantization: r.quantization, scales: r.scales, mapping: r.mapping, profile: t.profile },
     network,

@@ -263,7 +263,12 @@ export type Signal =
       /** The schedule's period as written (`schedule(250 ms)`); segments lie within [0, period]. Added by the front end. */
       readonly period?: Seconds;
     }
-  | { readonly kind: 'constant'; readonly name: string; readonly span: Span; readonly value: number };
+  | { readonly kind: 'constant'; readonly name: string; readonly span: Span; readonly value: number }
+  /**
+   * `per_epoch(v1, v2, …)`: constant within an epoch, `values[min(e, n − 1)]` in epoch e (0-based) — a learning-rate
+   * schedule the host writes into the register between epochs. Outside training (`dendrite run`) epoch 0 applies.
+   */
+  | { readonly kind: 'per_epoch'; readonly name: string; readonly span: Span; readonly values: readonly number[] };
 
 export type ProbeTarget =
   | { readonly kind: 'spikes'; readonly population: string }

@@ -345,6 +345,20 @@ export class FloatSimulator {
     s.cursor = 0;
   }
 
+  /** Epoch (0-based) that `per_epoch(…)` signals read; the host sets it as the chip's host rewrites registers. */
+  private epoch = 0;
+
+  setEpoch(epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`epoch ${epoch} is not a non-negative integer`);
+    this.epoch = epoch;
+  }
+
+  /** A signal's value at the last step (undefined if no signal has that name). */
+  signal(name: string): number | undefined {
+    const i = this.network.signals.findIndex((s) => s.name === name);
+    return i < 0 ? undefined : this.clock.signals[i];
+  }
+
   /** Forces a signal to a value (null: back to its declared schedule). */
   setSignal(name: string, value: number | null): void {
     const i = this.network.signals.findIndex((s) => s.name === name);
@@ -404,6 +418,7 @@ export class FloatSimulator {
       const o = this.signalOverride[i];
       if (o !== null && o !== undefined) c.signals[i] = o;
       else if (s.kind === 'constant') c.signals[i] = s.value;
+      else if (s.kind === 'per_epoch') c.signals[i] = s.values[Math.min(this.epoch, s.values.length - 1)]!;
       else {
         // Half-step tolerance so that segment edges given in seconds land on whole steps.
         const eps = this.dt * 1e-6;

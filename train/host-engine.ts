@@ -15,6 +15,8 @@ export interface HostedLearningEngine extends LearningEngine {
    * Time gates see time-since-sample-start = step − sampleStart (0 at the first step of the sample).
    */
   setSampleStart?(step: number): void;
+  /** Epoch `epoch` (0-based) starts: per-epoch registers take their value for it. */
+  setEpoch?(epoch: number): void;
   /** All mutable state, as a value of plain objects, numbers and typed arrays (deep-copied). */
   saveState?(): unknown;
   /** Restores what `saveState` returned; `cores` are the emulator's run-time cores (engines index them lazily). */

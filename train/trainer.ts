@@ -358,6 +358,9 @@ export class Trainer {
       if (this.order === null) {
         this.order = epochOrder(nTrain, this.seed, this.epoch, this.shuffle);
         this.next = 0;
+        // Per-epoch registers (`per_epoch(…)` signals, e.g. a learning-rate schedule) change only here, so a run
+        // resumed mid-epoch keeps the value saved with the engine's registers.
+        this.engine?.setEpoch?.(this.epoch);
         this.tally = this.freshTally();
       }
       let t0 = performance.now();

@@ -316,6 +316,19 @@ function suggest(name: string, list: Iterable<string>): string | undefined {
 // ---------------------------------------------------------------------------------------------------------
 
 function checkSignal(ctx: CheckContext, s: A.SignalDecl | A.ScheduleDecl): Signal | undefined {
+  if (s.kind === 'signal' && s.value.kind === 'call' && s.value.callee.name === 'per_epoch') {
+    if (s.value.args.length === 0) {
+      ctx.error(CheckCodes.OutOfRange, '`per_epoch(…)` needs at least one value (the value in epoch 1)', s.value.span);
+      return undefined;
+    }
+    const values: number[] = [];
+    for (const a of s.value.args) {
+      const v = ctx.num(a, [DIMENSIONLESS], `a per-epoch value of signal \`${s.name.name}\``);
+      if (v === undefined) return undefined;
+      values.push(v);
+    }
+    return { kind: 'per_epoch', name: s.name.name, span: s.name.span, values };
+  }
   if (s.kind === 'signal') {
     const value = ctx.num(s.value, [DIMENSIONLESS], `the value of signal \`${s.name.name}\``);
     return value === undefined ? undefined : { kind: 'constant', name: s.name.name, span: s.name.span, value };

@@ -275,20 +275,27 @@ export function lowerRule(ctx: RuleLoweringContext): RuleLoweringResult {
       continue;
     }
     const values = signalValues(sig);
+    // The register holds value / step with the smallest power-of-two step that makes every value an integer; values
+    // that no such step represents get MOD_VALUE_BITS significant bits (a finer step would only shrink the rule's
+    // coefficient towards what the microcode can represent, for precision the values do not need).
+    const maxAbs = Math.max(...values.map(Math.abs));
+    const eMax = Math.min(16, Math.max(0, MOD_VALUE_BITS - Math.ceil(Math.log2(maxAbs || 1))));
     let e = 0;
-    while (e < 16 && !values.every((v) => Number.isInteger(v * 2 ** e))) e++;
+    while (e < eMax && !values.every((v) => Number.isInteger(v * 2 ** e))) e++;
     if (!values.every((v) => Number.isInteger(v * 2 ** e))) {
-      warn(MICROCODE_CODES.scale, `signal \`${name}\` has values that are not multiples of 2^-16; they are rounded`, sig.span);
+      const worst = Math.max(...values.map((v) => Math.abs(Math.round(v * 2 ** e) / 2 ** e - v) / (Math.abs(v) || 1)));
+      warn(MICROCODE_CODES.scale, `signal \`${name}\` has values that are not multiples of 2^-${e}; they are rounded to that step (largest relative error ${worst.toExponential(1)})`, sig.span);
     }
     const q = (v: number) => Math.round(v * 2 ** e);
     modStep.set(name, 2 ** -e);
     modulators.push({
       name,
-      initial: sig.kind === 'constant' ? q(sig.value) : q(sig.otherwise),
-      schedule: sig.kind === 'constant' ? null : {
+      initial: sig.kind === 'constant' ? q(sig.value) : sig.kind === 'per_epoch' ? q(sig.values[0]!) : q(sig.otherwise),
+      schedule: sig.kind !== 'schedule' ? null : {
         segments: sig.segments.map((s) => ({ from: Math.round(s.from / ctx.dt), to: Math.round(s.to / ctx.dt), value: q(s.value) })),
         otherwise: q(sig.otherwise),
       },
+      ...(sig.kind === 'per_epoch' ? { perEpoch: sig.values.map(q) } : {}),
     });
   }
 
@@ -464,8 +471,13 @@ function flip(op: Extract<Gate, { kind: 'compare' }>['op']): Extract<Gate, { kin
   }
 }
 
+/** Significant bits of a modulator value that is not a short binary fraction. */
+const MOD_VALUE_BITS = 10;
+
 function signalValues(s: Signal): number[] {
-  return s.kind === 'constant' ? [s.value] : [s.otherwise, ...s.segments.map((x) => x.value)];
+  if (s.kind === 'constant') return [s.value];
+  if (s.kind === 'per_epoch') return [...s.values];
+  return [s.otherwise, ...s.segments.map((x) => x.value)];
 }
 
 function fmt(x: number): string {

@@ -78,7 +78,7 @@ export function describeProgram(p: SopProgram): string {
     lines.push(`  trace ${t.side}.${t.name}: ${t.bits} bits, decay ${d}, impulse ${t.impulse}/2^${t.impulseFracBits}${t.stochastic ? ', stochastic rounding' : ''}`);
   }
   for (const m of p.modulators) {
-    lines.push(`  modulator ${m.name}: initial ${m.initial}${m.schedule ? `, schedule ${m.schedule.segments.map((s) => `[${s.from},${s.to})=${s.value}`).join(' ')} otherwise ${m.schedule.otherwise}` : ', set by the host'}`);
+    lines.push(`  modulator ${m.name}: initial ${m.initial}${m.schedule ? `, schedule ${m.schedule.segments.map((s) => `[${s.from},${s.to})=${s.value}`).join(' ')} otherwise ${m.schedule.otherwise}` : m.perEpoch?.length ? `, per epoch ${m.perEpoch.join(', ')} (then the last)` : ', set by the host'}`);
   }
   p.events.forEach((e, i) => {
     const trig = e.trigger.kind === 'periodic' ? `every 2^${e.trigger.log2Period} steps` : `on ${e.trigger.kind} spike`;

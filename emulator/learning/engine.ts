@@ -237,6 +237,23 @@ export class SopLearningEngine implements LearningEngine {
     this.hostSet[i] = 1;
   }
 
+  /**
+   * Tells the engine that epoch `epoch` (0-based) starts: registers with per-epoch values (and not written by the
+   * host) take `perEpoch[min(epoch, length − 1)]`. The value stays in the register (and in saved states) until
+   * the next call, so a run resumed mid-epoch keeps it.
+   */
+  setEpoch(epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`epoch ${epoch} is not a non-negative integer`);
+    for (const p of this.ir.learning) {
+      if (!isSopProgram(p)) continue;
+      for (const m of p.modulators) {
+        const i = this.regNames.indexOf(m.name);
+        if (m.perEpoch === undefined || m.perEpoch.length === 0 || this.hostSet[i]) continue;
+        this.regs[i] = m.perEpoch[Math.min(epoch, m.perEpoch.length - 1)]!;
+      }
+    }
+  }
+
   modulator(name: string): number | undefined {
     const i = this.regNames.indexOf(name);
     return i < 0 ? undefined : this.regs[i];

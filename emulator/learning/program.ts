@@ -95,6 +95,12 @@ export interface ModulatorDef {
     readonly segments: readonly { readonly from: number; readonly to: number; readonly value: number }[];
     readonly otherwise: number;
   } | null;
+  /**
+   * Optional per-epoch values (a learning-rate schedule): the host writes `perEpoch[min(e, length − 1)]` into the
+   * register at the start of epoch e (0-based; `engine.setEpoch`), as a chip's host rewrites a register between
+   * runs. Absent or empty: no per-epoch writes. Exclusive with `schedule`.
+   */
+  readonly perEpoch?: readonly number[];
 }
 
 export interface SopProgram {
@@ -243,6 +249,10 @@ function checkModulator(v: V, m: unknown, f: string): void {
   if (!o) return;
   v.str(o.name, `${f}.name`);
   v.int(o.initial, `${f}.initial`, -INT_LIMIT, INT_LIMIT);
+  if (o.perEpoch !== undefined) {
+    v.arr(o.perEpoch, `${f}.perEpoch`).forEach((x, i) => v.int(x, `${f}.perEpoch[${i}]`, -INT_LIMIT, INT_LIMIT));
+    if (o.schedule !== null) v.err(`${f}.perEpoch`, 'a modulator has either a per-sample schedule or per-epoch values, not both');
+  }
   if (o.schedule === null) return;
   const s = v.obj(o.schedule, `${f}.schedule`);
   if (!s) return;

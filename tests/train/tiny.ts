@@ -17,6 +17,8 @@ export interface TinyOptions {
   /** Blank-out transmission probability of img → out. */
   readonly pTransmit?: number;
   readonly seed?: number;
+  /** With `learn`: multiply the update by a modulator `lr` with these per-epoch register values. */
+  readonly lrPerEpoch?: readonly number[];
 }
 
 /** Neuron ids: img 0..3, lbl 4..5, out 6..7. One core; axon a = neuron a. Output: IF neurons, v > 10 fires. */
@@ -41,11 +43,14 @@ export function tinyIr(o: TinyOptions): DendriteIr {
     ? [{
         kind: 'sop', rule: 'toy', projection: 'img->out', rounding: 'stochastic', accumulatorBits: 16, bounds: [-40, 40], drivenBy: null,
         traces: [{ name: 'x', side: 'pre', bits: 8, decay: { kind: 'shift', shift: 1 }, impulse: 8, impulseFracBits: 0, stochastic: false }],
-        modulators: [],
+        modulators: o.lrPerEpoch ? [{ name: 'lr', initial: o.lrPerEpoch[0]!, schedule: null, perEpoch: [...o.lrPerEpoch] }] : [],
         events: [{
           trigger: { kind: 'pre' }, op: 'add',
           gates: [{ kind: 'time', period: 8, op: '>=', value: 1 }],
-          terms: [{ mant: 1, exp: -3, factors: [{ kind: 'post_state', state: 'u' }, { kind: 'pre_trace', index: 0 }] }],
+          terms: [{
+            mant: 1, exp: -3,
+            factors: [{ kind: 'post_state', state: 'u' }, { kind: 'pre_trace', index: 0 }, ...(o.lrPerEpoch ? [{ kind: 'modulator' as const, index: 0 }] : [])],
+          }],
         }],
       }]
     : [];

@@ -138,6 +138,47 @@ function canonical(c: Checkpoint): string {
   return checkpointToJson({ ...c, tally: { ...c.tally, trainSeconds: 0, trainCpuSeconds: 0 }, history: c.history.map(strip) });
 }
 
+describe('per-epoch modulators (a learning-rate schedule)', () => {
+  function setup(lrPerEpoch: number[]) {
+    const { options } = learningSetup();
+    return { ir: tinyIr({ weights: [5, -3, 2, 7, -4, 1, 0, 3], learn: true, pTransmit: 0.7, seed: 11, lrPerEpoch }), options };
+  }
+  /** Weights of img → out after each epoch (the checkpoint written at the end of each epoch). */
+  async function weightsPerEpoch(lr: number[]): Promise<number[][]> {
+    const { ir, options } = setup(lr);
+    valid(ir);
+    const out: number[][] = [];
+    const t = new Trainer(ir, { ...options, onCheckpoint: (c, why) => { if (why === 'epoch') out.push(Array.from(c.emulator.cores[0]!.weights.slice(0, 8))); } });
+    await t.run();
+    return out;
+  }
+
+  it("the host writes the epoch's value: a zero rate from epoch 2 on freezes the weights, a non-zero one does not", async () => {
+    const frozen = await weightsPerEpoch([1, 0]);
+    expect(frozen).toHaveLength(3);
+    expect(frozen[0]).not.toEqual([5, -3, 2, 7, -4, 1, 0, 3]); // epoch 1 (lr = 1) learns
+    expect(frozen[1]).toEqual(frozen[0]); // epoch 2: lr = 0
+    expect(frozen[2]).toEqual(frozen[0]); // epoch 3: past the list, the last value (0) holds
+    const moving = await weightsPerEpoch([1, 1]);
+    expect(moving[0]).toEqual(frozen[0]); // same first epoch, bit for bit
+    expect(moving[1]).not.toEqual(moving[0]);
+  });
+
+  it("a run resumed mid-epoch keeps the epoch's value and ends bit-identical", async () => {
+    const { ir, options } = setup([3, 1, 0]);
+    const saved: string[] = [];
+    const full = new Trainer(ir, { ...options, checkpointEvery: 3, onCheckpoint: (c) => saved.push(checkpointToJson(c)) });
+    await full.run();
+    const reference = canonical(full.checkpoint());
+    expect(saved.length).toBeGreaterThan(3);
+    for (const json of saved) {
+      const resumed = Trainer.resume(ir, options, checkpointFromJson(json));
+      await resumed.run();
+      expect(canonical(resumed.checkpoint())).toBe(reference);
+    }
+  });
+});
+
 describe('checkpoint and resume', () => {
   it('the tiny learning IR is valid and actually learns (weights change)', async () => {
     const { ir, options } = learningSetup();
