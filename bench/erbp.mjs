@@ -11,6 +11,7 @@
  * To rerun NSAT itself (nmi-lab/NSAT, not bundled): build it and time its `examples/erbp_mnist` script, e.g.
  *   python3 examples/erbp_mnist.py   (in an NSAT checkout; see docs/performance.md).
  */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { Emulator } from '../dist/emulator/emulator.js';
@@ -188,6 +189,8 @@ function main() {
     if (emu instanceof ParallelEmulator) emu.close();
   }
   compSpikes = emu.cores[0].counters.spikes;
+  // Final weights: equal digests across builds = the optimisation changed no bit (compare with the same flags).
+  const weightsDigest = createHash('sha256').update(emu.cores[0].weights).digest('hex').slice(0, 16);
   const c = emu.cores[0].counters;
   // Discard the first sample (JIT warm-up) when there are several.
   const timed = sampleMs.length > 2 ? sampleMs.slice(1) : sampleMs;
@@ -208,12 +211,12 @@ function main() {
     ms_per_1500_tick_sample: (perTickUs * 1500) / 1000,
     // Compared per tick, so --ticks other than 1,500 still compare like with like.
     speedup_vs_nsat: ((NSAT_MS_PER_SAMPLE * 1000) / 1500) / perTickUs,
-    loadavg_1min: loadavg()[0], cpus: availableParallelism(), node: process.version,
+    loadavg_1min: loadavg()[0], cpus: availableParallelism(), node: process.version, weights_digest: weightsDigest,
   };
   process.stdout.write(
     `eRBP ${out.network}, ${o.samples} samples × ${o.ticks} ticks, learning ${o.learning ? 'on' : 'off'}, ${out.path}\n` +
     `  per sample: ${out.per_sample.spikes.toFixed(0)} spikes (${out.per_sample.compartment_spikes.toFixed(0)} from neurons), ` +
-    `${out.per_sample.synaptic_events.toFixed(0)} synaptic events, ${out.per_sample.learning_updates.toFixed(0)} learning updates\n` +
+    `${out.per_sample.synaptic_events.toFixed(0)} synaptic events, ${out.per_sample.learning_updates.toFixed(0)} learning updates; final weights ${weightsDigest}\n` +
     `  Dendrite: ${median.toFixed(2)} ms per ${o.ticks}-tick sample (median; mean ${mean.toFixed(2)}), ${perTickUs.toFixed(2)} µs per tick, ` +
     `${out.ms_per_1500_tick_sample.toFixed(1)} ms per 1,500-tick sample equivalent\n` +
     `  Dendrite CPU time (process user + system): ${cpuMedian.toFixed(2)} ms per sample (median), ${cpuPerTickUs.toFixed(2)} µs per tick\n` +

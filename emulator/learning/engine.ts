@@ -16,7 +16,9 @@
  *     traces, modulators) — eRBP is one: the gate result and the rounded increment (floor and floor + 1, plus
  *     the fraction that decides stochastic rounding) are computed once per post compartment into typed arrays,
  *     and each synapse costs one table look-up, at most one keyed draw (same key as the general path) and one
- *     clamped addition. Programs driven by another projection always take the general path.
+ *     clamped addition. Programs driven by another projection always take the general path. The compartments
+ *     with an open gate are listed when the table is filled: a pre spike with none costs nothing per synapse,
+ *     and a row onto consecutive compartments (a dense projection) visits only the synapses into open ones.
  *
  * Order independence: an update reads only its own synapse's weight, traces (fixed during the event phase),
  * post state and modulators, and its random draw is keyed by (seed, step, core, synapse row, event), so the
@@ -27,7 +29,7 @@
  */
 import type { DendriteIr } from '../../ir/types.js';
 import type { LearningContext, LearningEngine } from '../learning-engine.js';
-import { draw, drawPrefix, drawWithPrefix, STREAM_LEARNING_BASE } from '../prng.js';
+import { draw, drawPrefix, STREAM_LEARNING_BASE } from '../prng.js';
 import type { CoreRuntime } from '../state.js';
 import { compare, eventFracBits, isSopProgram, validateProgram, type CompareOp, type EventDef, type FactorRef, type SopProgram } from './program.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
@@ -52,11 +54,15 @@ const TRACE_STREAM = STREAM_LEARNING_BASE + 64;
 
 interface CompiledFactor { code: number; index: number; state: string }
 
-interface CompiledGate {
-  kind: 'range' | 'compare';
-  f: CompiledFactor;
-  lo: number; hi: number; loInc: boolean; hiInc: boolean;
-  op: number; value: number;
+/** A non-time gate's test: lo/hi with inclusivity (range), or an operator code (OP_CODE order) and value (compare). */
+export interface GateTest {
+  readonly kind: 'range' | 'compare';
+  readonly lo: number; readonly hi: number; readonly loInc: boolean; readonly hiInc: boolean;
+  readonly op: number; readonly value: number;
+}
+
+interface CompiledGate extends GateTest {
+  readonly f: CompiledFactor;
 }
 
 interface CompiledEvent {
@@ -76,10 +82,21 @@ interface CompiledEvent {
   am: number;
   /** Draw stream of stochastic rounding: STREAM_LEARNING_BASE + event index. */
   stream: number;
+  /** `streamKey(stream)`, for `drawWithStreamKey` in the fast path's per-synapse loops. */
+  streamKey: number;
   /** Gates and factors read only per-post values: eligible for the per-post fast path. */
   perPost: boolean;
+  /**
+   * Fast path: each gate as a test of an integer operand (`gateInterval`): open iff gLo ≤ x ≤ gHi, or, when
+   * gNe = 1, iff x ≠ gLo.
+   */
+  gLo: Float64Array;
+  gHi: Float64Array;
+  gNe: Uint8Array;
   /** Fast path: the gate operands, then every term's factors, in evaluation order. */
   slots: CompiledFactor[];
+  /** Some slot is a modulator (its value is refreshed per event run). */
+  readsModulator: boolean;
   /** Fast path, per compartment group of the source core: where each slot's value is read (set by `bind`). */
   plans: SlotPlan[];
 }
@@ -136,6 +153,18 @@ interface Unit {
   readonly dLo: Float64Array;
   readonly dStep: Int32Array;
   readonly frac: Int32Array;
+  /**
+   * The compartments whose gate is open in the table `fillTable` last filled, ascending: openList[0, openCount).
+   * A closed gate leaves a synapse untouched (not even clamped), so a row may skip every other compartment.
+   */
+  readonly openList: Int32Array;
+  openCount: number;
+  /**
+   * Per source-core axon of this group: c0 if its rows target the compartments c0, c0 + 1, … in order (row
+   * r0 + j → compartment c0 + j, e.g. a dense projection), so the synapse into an open compartment is found without
+   * walking the row; −1 otherwise (and for axons of other groups).
+   */
+  readonly axonFirst: Int32Array;
 }
 
 /** Per-group trace arrays exposed for probes. */
@@ -405,6 +434,14 @@ export class SopLearningEngine implements LearningEngine {
       }
     }
     if (postEnd < postFirst) postFirst = postEnd = 0;
+    const axonFirst = new Int32Array(core.axonCount).fill(-1);
+    for (const a of axons) {
+      const r0 = syn.axonOffsets[a]!;
+      const r1 = syn.axonOffsets[a + 1]!;
+      let r = r0 + 1;
+      while (r < r1 && syn.targets[r] === syn.targets[r - 1]! + 1) r++;
+      if (r1 > r0 && r === r1) axonFirst[a] = syn.targets[r0]!;
+    }
     for (let k = 0; k < n; k++) counts[k + 1]! += counts[k]!;
     const postOffsets = counts.slice();
     const fill = counts.slice(0, n);
@@ -442,8 +479,13 @@ export class SopLearningEngine implements LearningEngine {
         round: F === 0 ? ROUND_EXACT : prog.rounding === 'toward_zero' ? ROUND_TRUNC : prog.rounding === 'floor' ? ROUND_FLOOR : ROUND_STOCHASTIC,
         am: 2 ** (prog.accumulatorBits - 1),
         stream: STREAM_LEARNING_BASE + ei,
+        streamKey: streamKey(STREAM_LEARNING_BASE + ei),
         perPost: !driven && readsPostOnly(e),
+        gLo: new Float64Array(0),
+        gHi: new Float64Array(0),
+        gNe: new Uint8Array(0),
         slots: [],
+        readsModulator: false,
         plans: [],
       };
     });
@@ -455,7 +497,15 @@ export class SopLearningEngine implements LearningEngine {
       if (prog.bounds[0] > wLo) wLo = prog.bounds[0];
       if (prog.bounds[1] < wHi) wHi = prog.bounds[1];
     }
-    for (const ev of events) if (ev.perPost) ev.slots = [...ev.gates.map((g) => g.f), ...ev.factors.flat()];
+    for (const ev of events) {
+      if (!ev.perPost) continue;
+      ev.slots = [...ev.gates.map((g) => g.f), ...ev.factors.flat()];
+      ev.readsModulator = ev.slots.some((f) => f.code === F_MOD);
+      const iv = ev.gates.map(gateInterval);
+      ev.gLo = Float64Array.from(iv, (g) => g.lo);
+      ev.gHi = Float64Array.from(iv, (g) => g.hi);
+      ev.gNe = Uint8Array.from(iv, (g) => (g.ne ? 1 : 0));
+    }
     const anyFast = events.some((e) => e.perPost);
     const tableSize = anyFast ? n : 0;
     return {
@@ -463,6 +513,7 @@ export class SopLearningEngine implements LearningEngine {
       modIndex: this.progRegs[programIndex]!, postOffsets, postRows, axons: Int32Array.from(axons), stateNames,
       stateArrays: new Map(), postFirst, postEnd, wLo, wHi,
       open: new Uint8Array(tableSize), dLo: new Float64Array(tableSize), dStep: new Int32Array(tableSize), frac: new Int32Array(tableSize),
+      openList: new Int32Array(tableSize), openCount: 0, axonFirst,
     };
   }
 
@@ -722,6 +773,7 @@ export class SopLearningEngine implements LearningEngine {
 
   /** Refreshes the modulator values in an event's slot plans (once per event run). */
   private refreshPlans(u: Unit, ev: CompiledEvent): void {
+    if (!ev.readsModulator) return; // every other constant slot stays 0 from `bind`
     const slots = ev.slots;
     for (const plan of ev.plans) {
       for (let k = 0; k < slots.length; k++) {
@@ -739,6 +791,11 @@ export class SopLearningEngine implements LearningEngine {
       const hi = g.first + g.size < to ? g.first + g.size : to;
       if (lo < hi) this.fillRange(u, ev, ev.plans[gi]!, lo, hi);
     }
+    const open = u.open;
+    const list = u.openList;
+    let m = 0;
+    for (let comp = from; comp < to; comp++) if (open[comp] !== 0) list[m++] = comp;
+    u.openCount = m;
   }
 
   /**
@@ -751,19 +808,36 @@ export class SopLearningEngine implements LearningEngine {
     const { open, dLo, dStep, frac } = u;
     const gates = ev.gates;
     const nGates = gates.length;
+    const { gLo, gHi, gNe } = ev;
     const scales = ev.scales;
     const factors = ev.factors;
     const round = ev.round;
     const pow = ev.pow;
     const am = ev.am;
+    // A gate on a constant (a modulator, or a state the group lacks) has one outcome for the whole range: if it is
+    // closed, so is every entry. Gates on arrays are tested below as integer intervals (see `gateInterval`); the
+    // first one, which decides most entries when gates are mostly closed, from locals.
+    for (let gi = 0; gi < nGates; gi++) {
+      if (arrs[gi] === null && !gateOpen(gates[gi]!, consts[gi]!)) {
+        open.fill(0, from, to);
+        return;
+      }
+    }
+    const a0 = nGates > 0 ? arrs[0]! : null;
+    const o0 = nGates > 0 ? offs[0]! : 0;
+    const lo0 = nGates > 0 ? gLo[0]! : 0;
+    const hi0 = nGates > 0 ? gHi[0]! : 0;
+    const ne0 = nGates > 0 && gNe[0] === 1;
     comps: for (let comp = from; comp < to; comp++) {
-      for (let gi = 0; gi < nGates; gi++) {
-        const g = gates[gi]!;
+      if (a0 !== null) {
+        const x = a0[comp + o0]!;
+        if (ne0 ? x === lo0 : x < lo0 || x > hi0) { open[comp] = 0; continue; }
+      }
+      for (let gi = 1; gi < nGates; gi++) {
         const a = arrs[gi]!;
-        const x = a !== null ? a[comp + offs[gi]!]! : consts[gi]!;
-        if (g.kind === 'range') {
-          if ((g.loInc ? x < g.lo : x <= g.lo) || (g.hiInc ? x > g.hi : x >= g.hi)) { open[comp] = 0; continue comps; }
-        } else if (!compareCode(x, g.op, g.value)) { open[comp] = 0; continue comps; }
+        if (a === null) continue;
+        const x = a[comp + offs[gi]!]!;
+        if (gNe[gi] === 1 ? x === gLo[gi]! : x < gLo[gi]! || x > gHi[gi]!) { open[comp] = 0; continue comps; }
       }
       let s = nGates;
       let acc = 0;
@@ -802,8 +876,10 @@ export class SopLearningEngine implements LearningEngine {
     const axonGroup = syn.axonGroup;
     const axonOffsets = syn.axonOffsets;
     const targets = syn.targets;
+    const axonFirst = u.axonFirst;
     const spikes = ctx.spikes;
     const n = ctx.spikeCount;
+    const prefix = drawPrefix(seed, step, c);
     let ops = 0;
     let ready = false;
     for (let s = 0; s < n; s++) {
@@ -821,7 +897,7 @@ export class SopLearningEngine implements LearningEngine {
         const r0 = axonOffsets[a]!;
         const r1 = axonOffsets[a + 1]!;
         ops += r1 - r0;
-        this.updateRows(u, ev, targets, null, r0, r1, seed, step);
+        this.updateAxon(u, ev, targets, axonFirst[a]!, r0, r1, prefix);
       }
     }
     if (ops > 0) ctx.addLearningOps(c, ops);
@@ -833,6 +909,7 @@ export class SopLearningEngine implements LearningEngine {
     const groupOf = this.cores![c]!.groupOf;
     const spikes = ctx.spikes;
     const n = ctx.spikeCount;
+    const prefix = drawPrefix(seed, step, c);
     let ops = 0;
     let ready = false;
     for (let s = 0; s < n; s++) {
@@ -848,7 +925,7 @@ export class SopLearningEngine implements LearningEngine {
         ready = true;
       }
       this.fillRange(u, ev, ev.plans[groupOf[comp]!]!, comp, comp + 1);
-      this.updateRows(u, ev, targets, u.postRows, q0, q1, seed, step);
+      if (u.open[comp] !== 0) this.updateRows(u, ev, targets, u.postRows, q0, q1, prefix);
     }
     if (ops > 0) ctx.addLearningOps(c, ops);
   }
@@ -857,15 +934,28 @@ export class SopLearningEngine implements LearningEngine {
     const syn = this.ir.cores[u.srcCore]!.synapses;
     this.refreshPlans(u, ev);
     this.fillTable(u, ev, u.postFirst, u.postEnd);
+    const prefix = drawPrefix(seed, step, u.srcCore);
     let ops = 0;
     for (let i = 0; i < u.axons.length; i++) {
       const a = u.axons[i]!;
       const r0 = syn.axonOffsets[a]!;
       const r1 = syn.axonOffsets[a + 1]!;
       ops += r1 - r0;
-      this.updateRows(u, ev, syn.targets, null, r0, r1, seed, step);
+      this.updateAxon(u, ev, syn.targets, u.axonFirst[a]!, r0, r1, prefix);
     }
     if (ops > 0) ctx.addLearningOps(u.srcCore, ops);
+  }
+
+  /**
+   * The rows r0..r1−1 of one axon, after `fillTable`: nothing when every gate is closed (a closed gate leaves the
+   * weight untouched); for an axon whose rows target consecutive compartments from c0, only the synapses into
+   * open compartments (`updateOpen`); else the whole row (`updateRows`). All three give the same weights.
+   */
+  private updateAxon(u: Unit, ev: CompiledEvent, targets: Int32Array, c0: number, r0: number, r1: number, prefix: number): void {
+    const m = u.openCount;
+    if (m === 0) return;
+    if (c0 >= 0 && m <= r1 - r0) this.updateOpen(u, ev, c0, r0, r1 - r0, prefix);
+    else this.updateRows(u, ev, targets, null, r0, r1, prefix);
   }
 
   /**
@@ -873,9 +963,10 @@ export class SopLearningEngine implements LearningEngine {
    * null): a closed gate skips the row; otherwise Δ = dLo, plus dStep when the keyed draw's low F bits fall below
    * the post's rounding fraction; then w = clamp(w + Δ) (or clamp(Δ) for `set`). The draw is taken whether or not
    * the fraction is 0 (it is a pure function of its key, so this changes nothing) and its outcome is applied
-   * without a branch: x < f ⇔ the sign bit of x − f, and both are below 2^31.
+   * without a branch: x < f ⇔ the sign bit of x − f, and both are below 2^31. `prefix` = drawPrefix(seed, step,
+   * core), mixed once per step.
    */
-  private updateRows(u: Unit, ev: CompiledEvent, targets: Int32Array, rows: Int32Array | null, q0: number, q1: number, seed: number, step: number): void {
+  private updateRows(u: Unit, ev: CompiledEvent, targets: Int32Array, rows: Int32Array | null, q0: number, q1: number, prefix: number): void {
     const W = this.cores![u.srcCore]!.weights;
     const { open, dLo, dStep, frac } = u;
     const lo = u.wLo;
@@ -883,14 +974,41 @@ export class SopLearningEngine implements LearningEngine {
     const set = ev.set;
     const stochastic = ev.round === ROUND_STOCHASTIC;
     const mask = ev.pow - 1; // x mod 2^F = x & (2^F − 1) for F ≤ 31
-    const stream = ev.stream;
-    const prefix = drawPrefix(seed, step, u.srcCore);
+    const ks = ev.streamKey;
     for (let q = q0; q < q1; q++) {
       const r = rows === null ? q : rows[q]!;
       const comp = targets[r]!;
       if (open[comp] === 0) continue;
       let d = dLo[comp]!;
-      if (stochastic) d += (((drawWithPrefix(prefix, r, stream) & mask) - frac[comp]!) >>> 31) & dStep[comp]!;
+      if (stochastic) d += (((drawWithStreamKey(prefix, r, ks) & mask) - frac[comp]!) >>> 31) & dStep[comp]!;
+      let y = set ? d : W[r]! + d;
+      if (y < lo) y = lo;
+      else if (y > hi) y = hi;
+      W[r] = y;
+    }
+  }
+
+  /**
+   * `updateRows` for an axon whose row r0 + j targets compartment c0 + j (j < len), driven by the open list
+   * instead of the row: the same synapses (those into open compartments), each updated by the same expression.
+   */
+  private updateOpen(u: Unit, ev: CompiledEvent, c0: number, r0: number, len: number, prefix: number): void {
+    const W = this.cores![u.srcCore]!.weights;
+    const { openList, dLo, dStep, frac } = u;
+    const m = u.openCount;
+    const lo = u.wLo;
+    const hi = u.wHi;
+    const set = ev.set;
+    const stochastic = ev.round === ROUND_STOCHASTIC;
+    const mask = ev.pow - 1;
+    const ks = ev.streamKey;
+    for (let i = 0; i < m; i++) {
+      const comp = openList[i]!;
+      const j = comp - c0;
+      if (j < 0 || j >= len) continue;
+      const r = r0 + j;
+      let d = dLo[comp]!;
+      if (stochastic) d += (((drawWithStreamKey(prefix, r, ks) & mask) - frac[comp]!) >>> 31) & dStep[comp]!;
       let y = set ? d : W[r]! + d;
       if (y < lo) y = lo;
       else if (y > hi) y = hi;
@@ -905,6 +1023,67 @@ function readsPostOnly(e: EventDef): boolean {
   return e.gates.every((g) => g.kind === 'time' || post(g.operand)) && e.terms.every((t) => t.factors.every(post));
 }
 
+
+/**
+ * MurmurHash3's scramble of one key word (prng.ts `mixWord` before it touches the hash): constant per stream, so
+ * the per-synapse loops compute it once per event instead of once per draw.
+ */
+export function streamKey(stream: number): number {
+  let k = Math.imul(stream | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
+}
+
+/**
+ * `drawWithPrefix(prefix, index, stream)` given ks = `streamKey(stream)`, as an int32 (the same 32 bits; callers
+ * only take its low F ≤ 31 bits). prng.ts's construction written out: mix the index word, mix the pre-scrambled
+ * stream word, then the finaliser with the key length (20 bytes). tests/learning/fast-path-dense.test.ts checks
+ * it against `prng.draw`.
+ */
+export function drawWithStreamKey(prefix: number, index: number, ks: number): number {
+  let k = Math.imul(index | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  let h = prefix ^ k;
+  h = (h << 13) | (h >>> 19);
+  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  h ^= ks;
+  h = (h << 13) | (h >>> 19);
+  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  h ^= 20;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Does gate `g` let operand value x through (the general path's test)? */
+export function gateOpen(g: GateTest, x: number): boolean {
+  if (g.kind === 'range') return !((g.loInc ? x < g.lo : x <= g.lo) || (g.hiInc ? x > g.hi : x >= g.hi));
+  return compareCode(x, g.op, g.value);
+}
+
+/**
+ * A gate as an interval test for INTEGER operands (state and trace arrays are Int32Arrays): open iff lo ≤ x ≤ hi,
+ * or iff x ≠ lo when `ne`. For integer x and any real bound b: x > b ⇔ x ≥ ⌊b⌋ + 1, x ≥ b ⇔ x ≥ ⌈b⌉,
+ * x < b ⇔ x ≤ ⌈b⌉ − 1, x ≤ b ⇔ x ≤ ⌊b⌋, so this equals `gateOpen` on every integer (validated bounds are integers
+ * below 2^52, where ± 1 is exact).
+ */
+export function gateInterval(g: GateTest): { lo: number; hi: number; ne: boolean } {
+  if (g.kind === 'range') {
+    return { lo: g.loInc ? Math.ceil(g.lo) : Math.floor(g.lo) + 1, hi: g.hiInc ? Math.floor(g.hi) : Math.ceil(g.hi) - 1, ne: false };
+  }
+  const v = g.value;
+  switch (g.op) {
+    case 0: return { lo: -Infinity, hi: Math.ceil(v) - 1, ne: false }; // <
+    case 1: return { lo: -Infinity, hi: Math.floor(v), ne: false }; // <=
+    case 2: return { lo: Math.floor(v) + 1, hi: Infinity, ne: false }; // >
+    case 3: return { lo: Math.ceil(v), hi: Infinity, ne: false }; // >=
+    case 4: return Number.isInteger(v) ? { lo: v, hi: v, ne: false } : { lo: 1, hi: 0, ne: false }; // ==
+    default: return Number.isInteger(v) ? { lo: v, hi: v, ne: true } : { lo: -Infinity, hi: Infinity, ne: false }; // !=
+  }
+}
 
 function compareCode(x: number, op: number, y: number): boolean {
   switch (op) {
