@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { MAX_SEED, parseIntFlag, UsageError } from '../io.js';
 import type { CommandContext } from '../main.js';
 import { DiagnosticError } from '../../compiler/diagnostics/diagnostic.js';
-import { resolveDataSpec, DATA_SPEC_FORMS, DEFAULT_DATA_SPEC, type DataOptions } from '../../data/registry.js';
+import { DATA_SPEC_FORMS, DEFAULT_DATA_SPEC } from '../../data/registry.js';
+import { resolveDataFlag } from '../data-flag.js';
 import { ACTIVATIONS, MLP_DEFAULTS, TRAINING_MODES, checkMlpOptions, trainMlp, type Activation, type EpochMetrics, type TrainingMode } from '../../baseline/mlp.js';
 
 interface BaselineFlags {
@@ -50,18 +51,6 @@ export function parseLayers(v: string): number[] {
   return sizes;
 }
 
-/** A malformed `--data` spec or sample count is a usage error (exit 2); missing or broken files stay diagnostics. */
-function resolveDataOrUsage(spec: string, options: DataOptions) {
-  try {
-    return resolveDataSpec(spec, options);
-  } catch (e) {
-    if (e instanceof DiagnosticError && e.diagnostics.every((d) => d.code === 'SNN4511' || d.code === 'SNN4513')) {
-      throw new UsageError(e.diagnostics.map((d) => d.message + (d.hint ? ` (${d.hint})` : '')).join('; '));
-    }
-    throw e;
-  }
-}
-
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -95,7 +84,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const lrDecay = flags.lrDecay === undefined ? undefined : positiveReal('--lr-decay', flags.lrDecay);
       const batchSize = flags.batch === undefined ? undefined : positiveInt('--batch', flags.batch);
 
-      const data = resolveDataOrUsage(flags.data, { trainSamples, testSamples });
+      const data = resolveDataFlag(flags.data, { trainSamples, testSamples });
       const options = { layers, mode, epochs, seed, learningRate, lrDecay, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation };
       const problems = checkMlpOptions(options, data.train);
       if (problems.length > 0) throw new UsageError(problems.join('; '));

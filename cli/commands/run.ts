@@ -26,7 +26,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--seed <s>', 'PRNG seed, 0..4294967295 (default: the IR\'s seed)')
     .option('--workers <w>', 'threads stepping the cores, main thread included (results never depend on it; default: 1, the reference path)')
     .option('--out <dir>', 'write probes (CSV, probes.json) and manifest.json to this directory')
-    .option('--probe <name...>', 'record only these probes (default: all probes in the IR)')
+    .option('--probe <names>', 'record only these probes: comma-separated, repeatable (default: all probes in the IR)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter((x) => x !== '')])
     .option('--json', 'print one JSON summary object')
     .action((file: string, flags: RunFlags) => {
       const steps = parseIntFlag(flags.steps, '--steps', 0, 2 ** 31 - 1);

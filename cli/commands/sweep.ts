@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { resolveDataFlag } from '../data-flag.js';
 import type { CommandContext } from '../main.js';
 import { checkOutDir, ensureOutDir, EXIT_DIAGNOSTICS, EXIT_OK, MAX_SEED, parseIntFlag, printDiagnostics, UsageError } from '../io.js';
 import { addTargetOptions, checkSetFlags, requireSnnFile, type TargetFlags } from '../network-input.js';
@@ -155,6 +156,7 @@ async function sweepAction(file: string, flags: SweepFlags, ctx: CommandContext)
     throw new UsageError('--steps applies to --mode run; in train mode the protocol sets the steps per sample');
   }
   if (relearn > 0 && prune.length === 0) throw new UsageError('--relearn needs --prune');
+  if (flags.data !== undefined) resolveDataFlag(flags.data, {}); // a malformed --data is a usage error, as in train
   requireSnnFile(file, 'sweep needs the network source (.snn), since every point is compiled with its own settings');
   const vary: VarySpec[] = [];
   const bad: Diagnostic[] = [];

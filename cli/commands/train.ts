@@ -12,6 +12,7 @@ import { addTargetOptions, loadNetworkInput, type TargetFlags } from '../network
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { toolVersion } from '../../compiler/paths.js';
 import { resolveDataSpec } from '../../data/registry.js';
+import { resolveDataFlag } from '../data-flag.js';
 import { loadIr } from '../../ir/load.js';
 import type { DendriteIr } from '../../ir/types.js';
 import { writeIr } from '../../ir/write.js';
@@ -252,7 +253,8 @@ async function trainAction(file: string | undefined, flags: TrainFlags, io: Io):
       // Short run by default (1 epoch); --full keeps the protocol's epochs and sample counts.
       const short: TrainProtocol = flags.full ? base : { ...base, epochs: 1 };
       const protocol = applyOverrides(short, { data: flags.data, epochs, trainSamples, testSamples });
-      const data = resolveDataSpec(protocol.data, { trainSamples: protocol.trainSamples, testSamples: protocol.testSamples });
+      const dataOptions = { trainSamples: protocol.trainSamples, testSamples: protocol.testSamples };
+      const data = flags.data !== undefined ? resolveDataFlag(protocol.data, dataOptions) : resolveDataSpec(protocol.data, dataOptions);
       outDir = flags.out ?? defaultOutDir();
       trainer = new Trainer(loaded.ir, { protocol, data, seed, shuffle: flags.shuffle !== false, learning, checkpointEvery: every, ...handlers });
       record = {

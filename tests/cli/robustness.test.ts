@@ -144,6 +144,8 @@ const cases: Record<string, BadCase> = {
   'baseline: --layers too large': usage(() => ['baseline', '--layers', '784-99999999-10'], /--layers sizes must be in 1\.\./),
   'baseline: --layers with too many weights': usage(() => ['baseline', '--layers', '784-30000-10'], /weights; at most/),
   'baseline: bad --data': usage(() => ['baseline', '--data', 'nope'], /unknown data set `nope`/),
+  'train: bad --data': usage(() => ['train', 'dsl-examples/erbp-mnist.snn', '--data', 'nope', '--train-samples', '2'], /unknown data set `nope`/),
+  'sweep: bad --data': usage(() => ['sweep', 'dsl-examples/erbp-mnist.snn', '--data', 'mnist:', '--vary', 'synapse.weight.mant_bits=4'], /names no directory/),
   'baseline: --lr not a number': usage(() => ['baseline', '--lr', 'fast'], /--lr must be a positive number/),
   'conformance: not a golden case': usage(() => ['conformance', 'loihi', f('other.json')], /not a Loihi golden case/),
   'conformance: not JSON': usage(() => ['conformance', 'loihi', f('garbage.ir.json')], /not valid JSON/),

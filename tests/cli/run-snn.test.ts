@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main.js';
@@ -41,5 +41,19 @@ describe('dendrite run on .snn sources', () => {
     const fromIr = JSON.parse((await run(['run', ir, '--steps', '60', '--json'])).out);
     const fromSnn = JSON.parse((await run(['run', 'dsl-examples/stdp.snn', '--steps', '60', '--json'])).out);
     expect(fromIr.spike_digest).toBe(fromSnn.spike_digest);
+  });
+
+  it('--probe takes comma-separated or repeated names and does not swallow the file argument', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dendrite-probe-'));
+    const files = (out: string) => readdirSync(out).filter((f) => f.endsWith('.csv')).sort();
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    const one = join(dir, 'one');
+    expect((await run(['run', '--probe', 'neurons.spikes,inputs->neurons.w', 'dsl-examples/stdp.snn', '--steps', '20', '--out', a])).code).toBe(0);
+    expect((await run(['run', '--probe', 'neurons.spikes', '--probe', 'inputs->neurons.w', 'dsl-examples/stdp.snn', '--steps', '20', '--out', b])).code).toBe(0);
+    expect((await run(['run', 'dsl-examples/stdp.snn', '--probe', 'neurons.spikes', '--steps', '20', '--out', one])).code).toBe(0);
+    expect(files(a)).toEqual(files(b));
+    expect(files(a).length).toBe(2);
+    expect(files(one).length).toBe(1);
   });
 });
