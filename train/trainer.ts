@@ -26,6 +26,7 @@ import { mulberry32, shuffleInPlace } from '../data/prng.js';
 import { Emulator } from '../emulator/emulator.js';
 import type { DendriteIr } from '../ir/types.js';
 import { writeIr } from '../ir/write.js';
+import { LearningStateMismatch } from '../emulator/learning/engine.js';
 import { asHosted, type HostedLearningEngine, type LearningEngineFactory } from './host-engine.js';
 import { checkProtocol, inputSource, readoutRange, type ReadoutRange, type TrainProtocol } from './protocol.js';
 import {
@@ -290,7 +291,12 @@ export class Trainer {
     restoreEmulator(t.emulator, c.emulator);
     if (c.learningSaved) {
       if (t.engine?.loadState === undefined) throw new TrainSetupError(['the checkpoint holds learning-engine state but this engine cannot load it']);
-      t.engine.loadState(c.learning, t.emulator.cores);
+      try {
+        t.engine.loadState(c.learning, t.emulator.cores);
+      } catch (e) {
+        if (e instanceof LearningStateMismatch) throw new TrainSetupError([`damaged checkpoint: ${e.message}`]);
+        throw e;
+      }
     }
     t.epoch = c.epoch;
     t.next = c.next;
@@ -527,5 +533,48 @@ export function checkpointToJson(c: Checkpoint): string {
 export function checkpointFromJson(text: string): Checkpoint {
   const v = decodeValue(JSON.parse(text)) as Checkpoint;
   if (v === null || typeof v !== 'object' || v.format !== CHECKPOINT_FORMAT) throw new TrainSetupError([`not a ${CHECKPOINT_FORMAT} checkpoint`]);
+  const problems = checkpointProblems(v);
+  if (problems.length) throw new TrainSetupError(problems.map((m) => `damaged checkpoint: ${m}`));
   return v;
+}
+
+/**
+ * Field-by-field check of a decoded checkpoint (shapes and ranges the trainer relies on; the emulator and engine
+ * states are checked against the network when they are loaded). Empty = usable.
+ */
+export function checkpointProblems(c: Checkpoint): string[] {
+  const out: string[] = [];
+  const o = c as unknown as Record<string, unknown>;
+  const isInt = (x: unknown, lo: number, hi: number) => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
+  for (const k of ['irDigest', 'dataDigest'] as const) if (typeof o[k] !== 'string') out.push(`field \`${k}\` must be a string`);
+  for (const k of ['shuffle', 'learningSaved'] as const) if (typeof o[k] !== 'boolean') out.push(`field \`${k}\` must be true or false`);
+  if (!isInt(o.seed, 0, 0xffffffff)) out.push('field `seed` must be an integer in 0..4294967295');
+  const p = o.protocol as TrainProtocol | undefined;
+  const epochs = p !== null && typeof p === 'object' && isInt(p.epochs, 1, 1e9) ? p.epochs : undefined;
+  if (epochs === undefined) out.push('field `protocol` must be an object with an integer `epochs` ≥ 1');
+  if (!isInt(o.epoch, 0, epochs ?? 1e9)) out.push(`field \`epoch\` must be an integer in 0..${epochs ?? 'protocol.epochs'}`);
+  if (!isInt(o.next, 0, 2 ** 31 - 1)) out.push('field `next` must be a non-negative integer');
+  const order = o.order;
+  if (order !== null) {
+    if (!(order instanceof Int32Array)) out.push('field `order` must be null or an Int32Array');
+    else {
+      const seen = new Uint8Array(order.length);
+      let perm = true;
+      for (const i of order) {
+        if (i < 0 || i >= order.length || seen[i]) { perm = false; break; }
+        seen[i] = 1;
+      }
+      if (!perm) out.push('field `order` must be a permutation of 0..n−1');
+      else if (isInt(o.next, 0, 2 ** 31 - 1) && (o.next as number) > order.length) out.push(`field \`next\` (${o.next as number}) is past the end of the epoch (${order.length} samples)`);
+    }
+  }
+  const tally = o.tally as Record<string, unknown> | null;
+  if (tally === null || typeof tally !== 'object') out.push('field `tally` must be an object');
+  else {
+    const fields: (keyof EpochTally)[] = ['trainCorrect', 'trainSeen', 'steps', 'synapticEvents0', 'learningUpdates0', 'spikes0', 'energy0', 'trainSeconds', 'trainCpuSeconds'];
+    for (const k of fields) if (typeof tally[k] !== 'number' || !Number.isFinite(tally[k])) out.push(`field \`tally.${k}\` must be a finite number`);
+  }
+  if (!Array.isArray(o.history) || o.history.some((m) => m === null || typeof m !== 'object')) out.push('field `history` must be an array of per-epoch metrics');
+  if (o.emulator === null || typeof o.emulator !== 'object') out.push('field `emulator` must be an object (the emulator state)');
+  return out;
 }

@@ -241,4 +241,30 @@ describe('checkpoint and resume', () => {
     const data2 = { train: d.train, test: { ...d.test, labels: Uint8Array.from([0, 0, 0]) } };
     expect(() => Trainer.resume(ir, { ...options, data: data2 }, c)).toThrow(/data set differs/);
   });
+
+  it('a damaged checkpoint is refused field by field, never with a crash (fast-check over field mutations)', async () => {
+    const { ir, options } = learningSetup();
+    let mid: string | undefined;
+    const t2 = new Trainer(ir, { ...options, checkpointEvery: 3, onCheckpoint: (c, why) => { if (why === 'every' && mid === undefined) mid = checkpointToJson(c); } });
+    await t2.run();
+    expect(mid).toBeDefined();
+    const base = JSON.parse(mid!);
+    expect(() => checkpointFromJson(JSON.stringify({ ...base, epoch: -1 }))).toThrow(/damaged checkpoint: field `epoch`/);
+    expect(() => checkpointFromJson(JSON.stringify({ ...base, tally: { ...base.tally, steps: 'x' } }))).toThrow(/tally\.steps/);
+    const keys = Object.keys(base).filter((k) => k !== 'format');
+    const junk = fc.oneof(fc.constant(null), fc.constant('x'), fc.integer({ min: -5, max: 1e6 }), fc.constant({}), fc.constant([]), fc.boolean());
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), junk, (k, value) => {
+        const text = JSON.stringify({ ...base, [k]: value });
+        try {
+          const c = checkpointFromJson(text);
+          Trainer.resume(ir, options, c); // accepted: must set up without crashing
+        } catch (e) {
+          // the emulator's own state check (SnapshotMismatch) is the other accepted refusal
+          expect(e instanceof TrainSetupError || (e as Error).name === 'SnapshotMismatch').toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
