@@ -325,6 +325,16 @@ export class SopLearningEngine implements LearningEngine {
    * means all traces zero (checkpoints written before the first step by earlier versions).
    */
   loadState(s: SopEngineState): void {
+    // A saved state comes from a file (a checkpoint): check its shape before trusting it.
+    const o = s as unknown as Record<string, unknown> | null;
+    if (o === null || typeof o !== 'object') throw new LearningStateMismatch('learning state: not an object');
+    if (!(o.regs instanceof Float64Array)) throw new LearningStateMismatch('learning state: `regs` must be a Float64Array');
+    // hostSet: an Int32Array, or a plain list of indices in the earlier checkpoint format
+    if (!(o.hostSet instanceof Int32Array) && !Array.isArray(o.hostSet)) throw new LearningStateMismatch('learning state: `hostSet` must be a list of register indices');
+    if (typeof o.sampleStart !== 'number' || !Number.isInteger(o.sampleStart)) throw new LearningStateMismatch('learning state: `sampleStart` must be an integer');
+    if (!Array.isArray(o.traces) || !o.traces.every((u) => Array.isArray(u) && u.every((t) => t instanceof Int32Array))) {
+      throw new LearningStateMismatch('learning state: `traces` must be an array (per unit) of arrays of Int32Array');
+    }
     if (s.regs.length !== this.regs.length) throw new LearningStateMismatch(`learning state: ${s.regs.length} modulator registers saved, ${this.regs.length} in the engine`);
     const zero = s.traces.length === 0;
     if (!zero && s.traces.length !== this.units.length) throw new LearningStateMismatch(`learning state: ${s.traces.length} units saved, ${this.units.length} in the engine`);
