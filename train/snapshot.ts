@@ -28,6 +28,11 @@ export function snapshotEmulator(emu: Emulator): EmulatorSnapshot {
 
 /** Puts a snapshot back into an emulator built from the same IR. Throws SnapshotMismatch if shapes differ. */
 export function restoreEmulator(emu: Emulator, s: EmulatorSnapshot): void {
+  const o = s as unknown as Record<string, unknown> | null;
+  if (o === null || typeof o !== 'object' || !Array.isArray(o.cores) || !Array.isArray(o.sources) || !(o.spikes instanceof Int32Array)
+    || !o.cores.every((c) => c !== null && typeof c === 'object' && Array.isArray((c as Record<string, unknown>).groups))) {
+    throw new SnapshotMismatch('the saved emulator state is malformed (it needs `cores` with `groups`, `sources` and `spikes`)');
+  }
   try {
     emu.loadState(s);
   } catch (e) {
