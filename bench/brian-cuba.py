@@ -2,12 +2,15 @@
 
 The single-current CUBA network of bench/cuba-network.mjs: same parameters, p, size and duration.
 Prints one JSON line: run time of the simulation loop only (Brian's own Network::run timer, so code
-generation and compilation are excluded), spikes, synaptic events (sum over spikes of the neuron's out-degree)
-and the mean rate.
+generation and compilation are excluded), the CPU time (user + system) and wall time of the compiled binary's
+whole run (its set-up — reading the arrays — included, so an upper bound of the loop's CPU time), spikes,
+synaptic events (sum over spikes of the neuron's out-degree) and the mean rate.
 Usage: python3 brian-cuba.py N p duration_s seed project_dir
 """
 import json
+import resource
 import sys
+import time
 
 import numpy as np
 from brian2 import (NeuronGroup, SpikeMonitor, Synapses, defaultclock, device, mV, ms, prefs, run, second,
@@ -46,12 +49,20 @@ Ce.connect('i < Ne', p=p)
 Ci.connect('i >= Ne', p=p)
 M = SpikeMonitor(P, record=False)
 run(duration * second)
-device.build(directory=project, compile=True, run=True, debug=False)
+device.build(directory=project, compile=True, run=False, debug=False)
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+w0 = time.perf_counter()
+device.run(project, False, [])
+binary_wall = time.perf_counter() - w0
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+binary_cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 count = np.asarray(M.count[:], dtype=np.int64)
 outdeg = np.bincount(np.asarray(Ce.i[:]), minlength=N) + np.bincount(np.asarray(Ci.i[:]), minlength=N)
 print(json.dumps({
     'run_s': float(device._last_run_time),
+    'binary_cpu_s': binary_cpu,
+    'binary_wall_s': binary_wall,
     'spikes': int(count.sum()),
     'events': int((count * outdeg).sum()),
     'synapses': int(len(Ce) + len(Ci)),

@@ -6,12 +6,15 @@
  *
  *   kernel:   records the ring slot each core consumes over --steps steps (after 300 warm-up steps), then replays
  *             those inputs through `stepCubaGroup` from the same starting state → ns per compartment update;
+ *   wasm:     the same replay through the WebAssembly SIMD kernel (kernels/wasm/), when the root has it — its
+ *             final state must equal the TypeScript kernel's;
  *   delivery: records each step's spike list, then replays it through `Emulator.route` → ns per synaptic event.
  *
  * Flags: --size 4000   --steps 4000   --reps 7   --roots DIR[,DIR…] (package roots whose dist/ to time, default
  * this one: e.g. a worktree of an older commit after `npm run build` there, to compare in one invocation).
  * Every root must end in the same state (printed), so a faster kernel is also checked to be the same kernel.
  */
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
@@ -69,6 +72,8 @@ async function main() {
     spikeLists.push(emu.spikes.slice(0, emu.spikeCount));
   }
   const kernel = new Map();
+  const wasm = new Map();
+  const wasmDiffers = new Set();
   const delivery = new Map();
   const finals = new Map();
   for (let rep = 0; rep < o.reps; rep++) {
@@ -94,6 +99,30 @@ async function main() {
         }
         cpu += cpuMicros(c0);
       }
+      // The WebAssembly kernel (if this root has it), same replay on an emulator whose state lives on its heap.
+      let wasmNs = null;
+      let wasmFinal = null;
+      const wasmJs = resolve(root, 'dist', 'emulator', 'kernels', 'wasm', 'cuba-wasm.js');
+      if (existsSync(wasmJs)) {
+        const { stepCubaWasm } = await import(pathToFileURL(wasmJs).href);
+        const w = new E(ir);
+        if (w.wasm) {
+          w.loadState(start);
+          let wcpu = 0;
+          for (let s = 0; s < o.steps; s++) {
+            for (let c = 0; c < w.cores.length; c++) w.cores[c].ring.set(inputs[c][s]);
+            const c0 = process.cpuUsage();
+            for (let c = 0; c < w.cores.length; c++) {
+              const rt = w.cores[c];
+              let count = 0;
+              for (let gi = 0; gi < rt.groups.length; gi++) count = stepCubaWasm(w.wasm.kernel, w.wasm.groups[c][gi], rt.ring, 0, rt.counters, count);
+            }
+            wcpu += cpuMicros(c0);
+          }
+          wasmNs = (wcpu * 1000) / (o.steps * o.size);
+          wasmFinal = JSON.stringify(w.cores.map((rt) => rt.groups.map((g) => Object.values(g.arrays).map((a) => Array.from(a)))));
+        }
+      }
       // Delivery: the recorded spike lists through route(); rings cleared now and then (sums stay exact).
       const e = new E(ir);
       e.spikeCount = 0;
@@ -108,15 +137,20 @@ async function main() {
       const dcpu = cpuMicros(c1);
       const events = e.cores.reduce((a, c) => a + c.counters.synapticEvents, 0);
       if (rep > 0) {
+        if (wasmNs !== null) (wasm.get(root) ?? wasm.set(root, []).get(root)).push(wasmNs);
         (kernel.get(root) ?? kernel.set(root, []).get(root)).push((cpu * 1000) / (o.steps * o.size));
         (delivery.get(root) ?? delivery.set(root, []).get(root)).push((dcpu * 1000) / events);
       }
-      finals.set(root, JSON.stringify(cores.map((co) => co.groups.map((g) => Object.values(g.arrays).map((a) => Array.from(a))))) + ` ${spikes} ${events}`);
+      const tsFinal = JSON.stringify(cores.map((co) => co.groups.map((g) => Object.values(g.arrays).map((a) => Array.from(a)))));
+      if (wasmFinal !== null && wasmFinal !== tsFinal) wasmDiffers.add(root);
+      finals.set(root, tsFinal + ` ${spikes} ${events}`);
     }
   }
   process.stdout.write(`CUBA ${o.size}, fan-in 80, ${o.steps} recorded steps, ${o.reps - 1} timed repetitions (CPU time; load average ${loadavg()[0].toFixed(1)})\n`);
   for (const root of o.roots) {
-    process.stdout.write(`${root}\n  cuba kernel: ns per compartment update ${stats(kernel.get(root))}\n  delivery:    ns per synaptic event ${stats(delivery.get(root))}\n`);
+    process.stdout.write(`${root}\n  cuba kernel: ns per compartment update ${stats(kernel.get(root))}\n`);
+    if (wasm.has(root)) process.stdout.write(`  wasm kernel: ns per compartment update ${stats(wasm.get(root))} (final state ${wasmDiffers.has(root) ? 'DIFFERS from' : 'equals'} the TypeScript kernel's)\n`);
+    process.stdout.write(`  delivery:    ns per synaptic event ${stats(delivery.get(root))}\n`);
   }
   process.stdout.write(`final states, spike and event counts identical across roots: ${new Set(finals.values()).size === 1 ? 'yes' : 'NO'}\n`);
 }

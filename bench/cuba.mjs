@@ -8,12 +8,13 @@
  * Flags: --sizes 4k,16k,64k   --fanin 80|1000 (p = fanin/N)   --duration 1 (s of biological time)
  *        --workers 1,2 (Dendrite thread counts to time)   --no-brian   --core-size 1024   --json FILE
  *        --reference (also time the unoptimised single-thread Emulator)
+ *        --brian-cpu (run Brian2 a second time for 10 steps, to estimate its loop's CPU time and print a CPU ratio)
  * Needs `npm run build` first (the npm script does it). Installs nothing: without Brian2 it says how to get it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, endianness, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Emulator } from '../dist/emulator/emulator.js';
@@ -25,7 +26,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RATE_TOLERANCE = 0.1;
 
 function parseArgs(argv) {
-  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1 };
+  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1, brianCpu: false };
   const size = (s) => {
     const m = /^(\d+(?:\.\d+)?)([kK]?)$/.exec(s.trim());
     if (!m) throw new Error(`bad size "${s}" (e.g. 4k or 4000)`);
@@ -46,6 +47,7 @@ function parseArgs(argv) {
     else if (a === '--json') o.json = next();
     else if (a === '--no-brian') o.brian = false;
     else if (a === '--reference') o.reference = true;
+    else if (a === '--brian-cpu') o.brianCpu = true;
     else throw new Error(`unknown flag ${a}`);
   }
   if (!(o.fanin > 0) || !(o.duration > 0) || !(o.coreSize >= 1)) throw new Error('--fanin, --duration and --core-size must be positive');
@@ -64,33 +66,47 @@ function findBrianPython() {
 }
 
 function runDendrite(ir, k, steps, workers, reference) {
-  const emu = reference ? new Emulator(ir) : new ParallelEmulator(ir, { workers });
+  // The reference: the TypeScript kernels and live-weight delivery (kernels: 'ts'). The timed runs: the default
+  // kernels (WebAssembly for CUBA) and fixed weights (the benchmark never changes a weight); one thread is the
+  // single-thread Emulator, more the ParallelEmulator (the main thread + workers − 1 worker threads).
+  const emu = reference ? new Emulator(ir, { kernels: 'ts' })
+    : workers === 1 ? new Emulator(ir, { fixedWeights: true }) : new ParallelEmulator(ir, { workers, fixedWeights: true });
   try {
     setInitialV(emu, k);
+    // Digest of the (step, id) int32 little-endian pairs of every spike. The pairs are collected in a buffer and
+    // hashed a chunk at a time (SHA-256 of a byte stream does not depend on how it is split), so the timed loop
+    // pays two stores per spike. Int32Array stores are little-endian on every machine this runs on (checked).
+    if (endianness() !== 'LE') throw new Error('the spike digest assumes a little-endian machine');
     const hash = createHash('sha256');
-    let buf = Buffer.alloc(8 * 1024);
+    const chunk = new Int32Array(1 << 16);
+    const bytes = new Uint8Array(chunk.buffer);
+    let fill = 0;
     let spikes = 0;
     const c0 = process.cpuUsage(); // process CPU time (all threads): less sensitive to other sessions' load than wall time
     const t0 = performance.now();
     for (let s = 0; s < steps; s++) {
       emu.step();
       const n = emu.spikeCount;
-      if (n === 0) continue;
-      if (buf.length < 8 * n) buf = Buffer.alloc(16 * n);
+      const t = emu.t;
+      const ids = emu.spikes;
       for (let j = 0; j < n; j++) {
-        buf.writeInt32LE(emu.t, 8 * j);
-        buf.writeInt32LE(emu.spikes[j], 8 * j + 4);
+        if (fill === chunk.length) {
+          hash.update(bytes);
+          fill = 0;
+        }
+        chunk[fill++] = t;
+        chunk[fill++] = ids[j];
       }
-      hash.update(buf.subarray(0, 8 * n));
       spikes += n;
     }
+    hash.update(bytes.subarray(0, 4 * fill));
     const runS = (performance.now() - t0) / 1000;
     const cu = process.cpuUsage(c0);
     const cpuS = (cu.user + cu.system) / 1e6;
     const events = emu.cores.reduce((s, c) => s + c.counters.synapticEvents, 0);
-    return { runS, cpuS, spikes, events, digest: hash.digest('hex').slice(0, 16), threads: reference ? 1 : emu.threads };
+    return { runS, cpuS, spikes, events, digest: hash.digest('hex').slice(0, 16), threads: emu instanceof ParallelEmulator ? emu.threads : 1 };
   } finally {
-    if (!reference) emu.close();
+    if (emu instanceof ParallelEmulator) emu.close();
   }
 }
 
@@ -143,8 +159,10 @@ function main() {
     if (brian) {
       const b = runBrian(brian.py, N, p, o.duration, o.seed);
       res.brian = b;
+      if (o.brianCpu) res.brianSetup = runBrian(brian.py, N, p, 10 * CUBA.dt, o.seed);
       rows.push([String(N), 'Brian2 cpp_standalone', fmt(b.run_s), '—', String(b.spikes), String(b.events), fmt(b.events / b.run_s, 0),
-        fmt(b.rate_hz, 2), `${b.synapses} synapses, ${fmt(b.wallS, 1)} s incl. codegen+compile`]);
+        fmt(b.rate_hz, 2), `${b.synapses} synapses, ${fmt(b.wallS, 1)} s incl. codegen+compile` +
+          (b.binary_cpu_s !== undefined ? `; binary ${fmt(b.binary_wall_s)} s wall, ${fmt(b.binary_cpu_s)} s CPU incl. its set-up` : '')]);
     }
     results.push(res);
     printTable(rows.splice(1));
@@ -153,6 +171,17 @@ function main() {
       const one = res.dendrite.find((d) => !d.reference && d.threads === 1);
       process.stdout.write(`N=${N}: ratio (Brian2 cpp_standalone time / Dendrite time): ${(res.brian.run_s / best.runS).toFixed(2)}` +
         ` (Dendrite ${best.threads} thread${best.threads > 1 ? 's' : ''}${one && one !== best ? `; 1 thread: ${(res.brian.run_s / one.runS).toFixed(2)}` : ''})\n`);
+      if (res.brianSetup) {
+        // On a loaded machine wall times are inflated by other processes; CPU times much less. Brian's loop CPU is
+        // estimated as its binary's CPU for the full duration minus its CPU for 10 steps (same set-up: arrays read,
+        // results written), against Dendrite's step-loop CPU.
+        const loopCpu = res.brian.binary_cpu_s - res.brianSetup.binary_cpu_s;
+        const bestCpu = res.dendrite.filter((d) => !d.reference).reduce((a, b) => (b.cpuS < a.cpuS ? b : a));
+        res.cpuRatio = loopCpu / bestCpu.cpuS;
+        process.stdout.write(`N=${N}: Brian2 loop CPU ≈ ${fmt(res.brian.binary_cpu_s)} − ${fmt(res.brianSetup.binary_cpu_s)} (10 steps) = ${fmt(loopCpu)} s; ` +
+          `ratio by CPU time (Brian2 loop CPU / Dendrite step-loop CPU): ${res.cpuRatio.toFixed(2)} ` +
+          `(Dendrite ${bestCpu.threads} thread${bestCpu.threads > 1 ? 's' : ''}, ${fmt(bestCpu.cpuS)} s)\n`);
+      }
       const rd = best.spikes / N / o.duration;
       const rel = Math.abs(rd - res.brian.rate_hz) / res.brian.rate_hz;
       res.rateCheck = { dendriteHz: rd, brianHz: res.brian.rate_hz, relDiff: rel, pass: rel <= RATE_TOLERANCE };

@@ -12,6 +12,18 @@
 import type { Core } from '../ir/types.js';
 import { ALWAYS, drawPrefix, drawWithPrefix, STREAM_BLANKOUT } from './prng.js';
 import type { CoreCounters } from './state.js';
+import type { WasmHeap } from './kernels/wasm/heap.js';
+
+/** The rings' arena for `FanOut`'s flat path, and optionally the WebAssembly heap and delivery loop it lives in. */
+export interface RingArena {
+  /** One Float64Array over the memory holding every core's ring. */
+  readonly cells: Float64Array;
+  /** Each core's ring start in `cells`. */
+  readonly ringStart: readonly number[];
+  /** With both: the flat tables go on this heap and `deliverFlat` (kernels/wasm/assembly/deliver.ts) runs them. */
+  readonly heap?: WasmHeap;
+  readonly deliverFlat?: (ids: number, count: number, flatOf: number, pairs: number, row: number, stride: number, events: number) => void;
+}
 
 /** One core's synapse table prepared for delivery (static: built once from the IR; weights stay separate). */
 export interface CoreDelivery {
@@ -133,4 +145,260 @@ export function hopsPerNeuron(
     hops[id] = h;
   }
   return hops;
+}
+
+/**
+ * All routes of every neuron in neuron order, for delivering a step's spikes without a cache miss per route.
+ *
+ * On large networks a spike fans out over many cores with a few synapses each (64k CUBA: ≈ 63 routes of ≈ 1.3
+ * synapses per spike); `deliverAxon` then starts each route with a chain of dependent misses (axon record →
+ * cell → ring). Here a neuron's routes are consecutive records (core, first synapse, number of synapses,
+ * synapse group) and their ring cells a consecutive copy of the cores' `cell` entries, so a spike reads two
+ * sequential streams; the only scattered reads left are the weights (live: learning and the host may rewrite
+ * them), whose addresses are known up front so their misses overlap. Routes with a blank-out draw keep
+ * `deliverAxon`. Same ring sums and counters as `deliverAxon` (a ring cell holds an exact integer sum, so the
+ * order of delivery is free).
+ */
+export class FanOut {
+  /** Per neuron: its first record; routeOf[n + 1] = the end. */
+  private readonly routeOf: Int32Array;
+  /** Per record (stride 4): core, first synapse r0, axon, synapse group. */
+  private readonly rec: Int32Array;
+  /** Per record: its first ring-cell entry; cellOf[k + 1] = the end (entries of all records are consecutive). */
+  private readonly cellOf: Int32Array;
+  /** Ring cell of each entry (= delivery[core].cell[r0 + j]). */
+  private readonly cell: Int32Array;
+  /** Per core, refreshed per step: offset of the slot of t + 1, ring size; events of this call. */
+  private readonly base: Int32Array;
+  private readonly events: Float64Array;
+  /** Per record: 1 if its group has a blank-out draw (delivered by `deliverAxon`). */
+  private readonly draws: Uint8Array;
+  /**
+   * With fixed weights: the weight of each entry (a neuron-major copy, read sequentially), else null (the
+   * cores' live weight arrays are read).
+   */
+  private readonly weight: Int32Array | null;
+
+  /**
+   * `delivery[c]` is core c's table, or null for a core this table does not deliver into (the parallel runner:
+   * cores of other threads); routes into such cores are left out.
+   */
+  constructor(
+    routing: { readonly offsets: Int32Array; readonly core: Int32Array; readonly axon: Int32Array },
+    private readonly delivery: readonly (CoreDelivery | null)[],
+    /** Copy these per-core weights into the table (the caller promises they never change); null: read live. */
+    fixedWeights: readonly (Int32Array | null)[] | null = null,
+    /** The rings' arena (the WebAssembly heap); enables the flat path (see `flat`). null: per-core rings only. */
+    arena: RingArena | null = null,
+  ) {
+    const { offsets, core: rCore, axon: rAxon } = routing;
+    const neurons = offsets.length - 1;
+    let routes = 0;
+    let cells = 0;
+    for (let k = 0; k < rCore.length; k++) {
+      const d = delivery[rCore[k]!];
+      if (!d) continue;
+      routes++;
+      cells += d.axonRow[2 * rAxon[k]! + 2]! - d.axonRow[2 * rAxon[k]!]!;
+    }
+    this.routeOf = new Int32Array(neurons + 1);
+    this.rec = new Int32Array(4 * routes);
+    this.cellOf = new Int32Array(routes + 1);
+    this.cell = new Int32Array(cells);
+    this.draws = new Uint8Array(routes);
+    this.weight = fixedWeights !== null ? new Int32Array(cells) : null;
+    let m = 0;
+    let e = 0;
+    for (let n = 0; n < neurons; n++) {
+      this.routeOf[n] = m;
+      for (let k = offsets[n]!; k < offsets[n + 1]!; k++) {
+        const c = rCore[k]!;
+        const d = delivery[c];
+        if (!d) continue;
+        const a = rAxon[k]!;
+        const r0 = d.axonRow[2 * a]!;
+        const r1 = d.axonRow[2 * a + 2]!;
+        const gi = d.axonRow[2 * a + 1]!;
+        this.rec[4 * m] = c;
+        this.rec[4 * m + 1] = r0;
+        this.rec[4 * m + 2] = a;
+        this.rec[4 * m + 3] = gi;
+        this.draws[m] = d.groupThreshold[gi]! >= ALWAYS ? 0 : 1;
+        this.cellOf[m] = e;
+        const w = this.weight !== null ? fixedWeights![c]! : null;
+        for (let r = r0; r < r1; r++, e++) {
+          this.cell[e] = d.cell[r]!;
+          if (w !== null) this.weight![e] = w[r]!;
+        }
+        m++;
+      }
+    }
+    this.routeOf[neurons] = m;
+    this.cellOf[m] = e;
+    this.base = new Int32Array(2 * delivery.length);
+    this.events = new Float64Array(delivery.length);
+    // The flat path: fixed weights, no blank-out draw, no delays (one ring slot), all rings in one arena, and every
+    // (neuron, core) synapse count below 256. A spike then reads one sequential run of int32 pairs (arena cell,
+    // contribution weight · 2^shift — an int32, checked when the IR is loaded) and, for the per-core event
+    // counters, one row of a dense neuron × core table of synapse counts (bytes; rows padded to 16 cores).
+    const C = delivery.length;
+    const stride = Math.ceil(C / 16) * 16;
+    let flat = arena !== null && this.weight !== null && this.draws.every((x) => x === 0) &&
+      delivery.every((d) => d === null || d.ringSlots === 1) && neurons * stride <= 2 ** 28;
+    if (flat) {
+      // Every (neuron, core) synapse count must fit the byte table (a neuron may have several axons on one core).
+      const sum = new Int32Array(C);
+      for (let n = 0; n < neurons && flat; n++) {
+        for (let k = this.routeOf[n]!; k < this.routeOf[n + 1]!; k++) {
+          const c = this.rec[4 * k]!;
+          sum[c]! += this.cellOf[k + 1]! - this.cellOf[k]!;
+          if (sum[c]! > 255) flat = false;
+        }
+        for (let k = this.routeOf[n]!; k < this.routeOf[n + 1]!; k++) sum[this.rec[4 * k]!] = 0;
+      }
+    }
+    if (flat) {
+      const heap = arena!.deliverFlat !== undefined ? arena!.heap ?? null : null;
+      this.arena = arena!.cells;
+      this.stride = stride;
+      this.flatOf = heap !== null ? heap.int32(neurons + 1) : new Int32Array(neurons + 1);
+      this.flatPairs = heap !== null ? heap.int32(2 * cells) : new Int32Array(2 * cells);
+      this.countRow = heap !== null ? heap.uint8(neurons * stride) : new Uint8Array(neurons * stride);
+      if (heap !== null) {
+        this.wasm = {
+          run: arena!.deliverFlat!, ids: heap.int32(Math.max(ids32(routing), 1)), events: heap.int32(stride),
+        };
+      }
+      let w = 0;
+      for (let n = 0; n < neurons; n++) {
+        this.flatOf[n] = w;
+        for (let k = this.routeOf[n]!; k < this.routeOf[n + 1]!; k++) {
+          const c = this.rec[4 * k]!;
+          const start = arena!.ringStart[c]!;
+          const scale = delivery[c]!.groupScale[this.rec[4 * k + 3]!]!;
+          this.countRow[n * stride + c]! += this.cellOf[k + 1]! - this.cellOf[k]!;
+          for (let x = this.cellOf[k]!; x < this.cellOf[k + 1]!; x++) {
+            this.flatPairs[w++] = start + this.cell[x]!;
+            this.flatPairs[w++] = this.weight![x]! * scale;
+          }
+        }
+      }
+      this.flatOf[neurons] = w;
+    }
+  }
+
+  /**
+   * Flat path (see the constructor), else null: the arena; per neuron its first pair, the pairs; the dense
+   * neuron × core synapse counts (row stride `stride`); with WebAssembly, the loop and its id and event buffers.
+   */
+  private readonly arena: Float64Array | null = null;
+  private readonly flatOf: Int32Array | null = null;
+  private readonly flatPairs: Int32Array | null = null;
+  private readonly countRow: Uint8Array | null = null;
+  private readonly stride: number = 0;
+  private readonly wasm: { readonly run: NonNullable<RingArena['deliverFlat']>; readonly ids: Int32Array; readonly events: Int32Array } | null = null;
+
+  /** True iff `deliver` takes the flat path. */
+  get flat(): boolean {
+    return this.arena !== null;
+  }
+
+  /**
+   * Delivers the spikes ids[0..count) of step t into the rings (per core; only cores with a delivery table are
+   * touched) and adds the synaptic events (and blanked-out synapses) to each core's counters.
+   */
+  deliver(
+    ids: Int32Array,
+    count: number,
+    t: number,
+    seed: number,
+    rings: readonly Float64Array[],
+    weights: readonly Int32Array[],
+    counters: readonly CoreCounters[],
+  ): void {
+    const delivery = this.delivery;
+    const base = this.base;
+    const events = this.events;
+    for (let c = 0; c < delivery.length; c++) {
+      const d = delivery[c];
+      if (!d) continue;
+      base[2 * c] = ((t + 1) % d.ringSlots) * d.slotSize;
+      base[2 * c + 1] = d.ringSize;
+      events[c] = 0;
+    }
+    const { routeOf, rec, cellOf, cell, draws } = this;
+    if (this.arena !== null) {
+      this.deliverFlat(ids, count, counters);
+      return;
+    }
+    const fixed = this.weight;
+    for (let s = 0; s < count; s++) {
+      const id = ids[s]!;
+      const k1 = routeOf[id + 1]!;
+      for (let k = routeOf[id]!; k < k1; k++) {
+        const c = rec[4 * k]!;
+        if (draws[k] !== 0) {
+          deliverAxon(delivery[c]!, rings[c]!, weights[c]!, rec[4 * k + 2]!, t, seed, c, counters[c]!);
+          continue;
+        }
+        const r0 = rec[4 * k + 1]!;
+        const e0 = cellOf[k]!;
+        const e1 = cellOf[k + 1]!;
+        const scale = delivery[c]!.groupScale[rec[4 * k + 3]!]!;
+        const ring = rings[c]!;
+        const b = base[2 * c]!;
+        const size = base[2 * c + 1]!;
+        if (fixed !== null) {
+          for (let e = e0; e < e1; e++) {
+            let i = b + cell[e]!;
+            if (i >= size) i -= size;
+            ring[i] += fixed[e]! * scale;
+          }
+        } else {
+          const w = weights[c]!;
+          const dr = r0 - e0;
+          for (let e = e0; e < e1; e++) {
+            let i = b + cell[e]!;
+            if (i >= size) i -= size;
+            ring[i] += w[e + dr]! * scale;
+          }
+        }
+        events[c] += e1 - e0;
+      }
+    }
+    for (let c = 0; c < delivery.length; c++) if (delivery[c]) counters[c]!.synapticEvents += events[c]!;
+  }
+
+  /** The flat path: per spike its row of counts, then one scan over its pairs (in WebAssembly when bound). */
+  private deliverFlat(ids: Int32Array, count: number, counters: readonly CoreCounters[]): void {
+    const C = this.events.length;
+    const wasm = this.wasm;
+    if (wasm !== null) {
+      for (let s = 0; s < count; s++) wasm.ids[s] = ids[s]!;
+      wasm.run(wasm.ids.byteOffset, count, this.flatOf!.byteOffset, this.flatPairs!.byteOffset, this.countRow!.byteOffset, this.stride,
+        wasm.events.byteOffset);
+      const ev = wasm.events;
+      for (let c = 0; c < C; c++) if (this.delivery[c]) counters[c]!.synapticEvents += ev[c]!;
+      return;
+    }
+    const events = this.events;
+    const arena = this.arena!;
+    const flatOf = this.flatOf!;
+    const pairs = this.flatPairs!;
+    const row = this.countRow!;
+    const stride = this.stride;
+    events.fill(0);
+    for (let s = 0; s < count; s++) {
+      const id = ids[s]!;
+      for (let c = 0, b = id * stride; c < C; c++) events[c] += row[b + c]!;
+      const end = flatOf[id + 1]!;
+      for (let w = flatOf[id]!; w < end; w += 2) arena[pairs[w]!] += pairs[w + 1]!;
+    }
+    for (let c = 0; c < C; c++) if (this.delivery[c]) counters[c]!.synapticEvents += events[c]!;
+  }
+}
+
+/** Neurons of a routing table (a step delivers at most this many spikes per call). */
+function ids32(routing: { readonly offsets: Int32Array }): number {
+  return routing.offsets.length - 1;
 }

@@ -20,8 +20,13 @@ import { stepLoihiGroup } from './kernels/loihi.js';
 import { stepCubaGroup } from './kernels/cuba.js';
 import { stepNsatGroup } from './kernels/nsat.js';
 import { ALWAYS, draw, drawPrefix, drawWithPrefix, SOURCE_CORE, STREAM_LABEL, STREAM_POISSON } from './prng.js';
-import { coreDelivery, deliverAxon, hopsPerNeuron, type CoreDelivery } from './delivery.js';
-import { newCoreRuntime, type CoreCounters, type CoreRuntime } from './state.js';
+import { coreDelivery, FanOut, hopsPerNeuron, type RingArena } from './delivery.js';
+import { newCoreRuntime, ringLength, type CoreCounters, type CoreRuntime } from './state.js';
+import {
+  bindCubaGroups, cubaWasmModule, defaultKernelChoice, instantiateCuba, irHasWasmGroups, stepCubaWasm,
+  type CubaWasmGroup, type CubaWasmKernel, type KernelChoice,
+} from './kernels/wasm/cuba-wasm.js';
+import { WasmHeap } from './kernels/wasm/heap.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
 
 export interface EmulatorOptions {
@@ -31,6 +36,33 @@ export interface EmulatorOptions {
   readonly learning?: LearningEngine | null;
   /** Pre-allocated run-time state per core (e.g. in shared memory for emulator/parallel/); default: fresh. */
   readonly cores?: CoreRuntime[];
+  /**
+   * The WebAssembly heap `cores` were allocated on (with `cores` only): lets the emulator run the WebAssembly
+   * kernel on them. Without `cores`, the emulator makes its own heap when it picks that kernel.
+   */
+  readonly heap?: WasmHeap | null;
+  /**
+   * 'auto' (default): `cuba` LIF groups run on the WebAssembly SIMD kernel (kernels/wasm/) when it is built and
+   * the state can live on its heap; 'ts': the TypeScript kernels only (the reference). Default from the
+   * environment variable DENDRITE_KERNELS (`ts`), else 'auto'.
+   */
+  readonly kernels?: KernelChoice;
+  /**
+   * The caller promises that no synapse weight changes after construction (no learning engine, no host writes
+   * to `cores[c].weights`): delivery then keeps its own neuron-major copy of the weights and reads them
+   * sequentially (emulator/delivery.ts `FanOut`) — much faster on networks whose spikes fan out over many
+   * cores. Default false. Rejected together with a learning engine.
+   */
+  readonly fixedWeights?: boolean;
+}
+
+/** The WebAssembly side of an emulator: heap, this thread's kernel instance, and per core the bound groups. */
+export interface EmulatorWasm {
+  readonly heap: WasmHeap;
+  readonly module: WebAssembly.Module;
+  readonly kernel: CubaWasmKernel;
+  /** Per core, per group: the binding, or null (TypeScript kernel). */
+  readonly groups: readonly (readonly (CubaWasmGroup | null)[])[];
 }
 
 /** Mutable host-side state of one source. */
@@ -109,8 +141,13 @@ export class Emulator {
   /** Σ over steps of max over cores of the step's cycles (estimate). */
   totalCycles = 0;
   readonly learning: LearningEngine | null;
+  /** See `EmulatorOptions.fixedWeights`. */
+  readonly fixedWeights: boolean;
+  /** Set when some groups run on the WebAssembly kernel (see `EmulatorOptions.kernels`); null otherwise. */
+  readonly wasm: EmulatorWasm | null;
   private readonly srcRt: SourceRuntime[];
-  private readonly localSpikes: Int32Array[];
+  /** Per core: the core-local ids that spiked in phase 2 (on the WebAssembly heap when `wasm` is set). */
+  protected readonly localSpikes: Int32Array[];
   private readonly opsBefore: Float64Array;
   private readonly ctx: LearningContext;
 
@@ -118,7 +155,14 @@ export class Emulator {
     this.ir = ir;
     this.seed = (options.seed ?? ir.seed) >>> 0;
     this.learning = options.learning ?? null;
-    this.cores = options.cores ?? ir.cores.map((_, i) => newCoreRuntime(ir, i));
+    this.fixedWeights = options.fixedWeights ?? false;
+    if (this.fixedWeights && this.learning !== null) throw new Error('emulator: fixedWeights with a learning engine (which rewrites weights)');
+    const want = (options.kernels ?? defaultKernelChoice()) !== 'ts' && irHasWasmGroups(ir);
+    const module = want ? cubaWasmModule() : null;
+    let heap = options.cores ? options.heap ?? null : null;
+    if (module !== null && options.cores === undefined) heap = new WasmHeap();
+    const alloc = heap !== null && options.cores === undefined ? heap.coreAllocator(ir.cores.length, (i) => ringLength(ir, i)) : undefined;
+    this.cores = options.cores ?? ir.cores.map((_, i) => newCoreRuntime(ir, i, alloc));
     this.spikes = new Int32Array(ir.neuronCount);
     this.spiked = new Uint8Array(ir.neuronCount);
     this.neuronCore = new Int32Array(ir.neuronCount).fill(-1);
@@ -131,7 +175,10 @@ export class Emulator {
       ref: new Int32Array(s.kind === 'poisson' ? s.size : 0),
       label: s.kind === 'label' ? s.label : -1,
     }));
-    this.localSpikes = ir.cores.map((c) => new Int32Array(c.compartmentCount));
+    this.localSpikes = ir.cores.map((c) => (heap !== null ? heap.int32(c.compartmentCount) : new Int32Array(c.compartmentCount)));
+    this.wasm = module !== null && heap !== null
+      ? { heap, module, kernel: instantiateCuba(module, heap.memory), groups: this.cores.map((rt, i) => bindCubaGroups(heap, rt.groups, this.localSpikes[i]!)) }
+      : null;
     this.opsBefore = new Float64Array(ir.cores.length * OPS);
     const self = this;
     this.ctx = {
@@ -145,6 +192,7 @@ export class Emulator {
       neuronCore: this.neuronCore,
       addLearningOps(core: number, n: number) { self.cores[core]!.counters.learningUpdates += n; },
     };
+    if (this.route === Emulator.prototype.route) this.prepareRoute();
   }
 
   /** Sets the Poisson thresholds (0..2^32 per neuron, probability = value / 2^32) of the named source. */
@@ -255,15 +303,28 @@ export class Emulator {
     this.snapshotOps();
     this.runSources(t);
     this.integrate(t);
-    this.spikes.subarray(0, this.spikeCount).sort();
+    this.sortSpikes();
     this.route(t);
     if (this.learning !== null) this.learning.onStep(this.ctx);
     this.accountCycles();
   }
 
+  /** Sorts the step's spike list ascending; cores usually emit in order, so first check (no allocation then). */
+  private sortSpikes(): void {
+    const sp = this.spikes;
+    const n = this.spikeCount;
+    for (let k = 1; k < n; k++) {
+      if (sp[k]! < sp[k - 1]!) {
+        sp.subarray(0, n).sort();
+        return;
+      }
+    }
+  }
+
   /** Phase 2 over all cores (emulator/parallel/ overrides it to spread cores over worker threads). */
   protected integrate(t: number): void {
-    for (const rt of this.cores) this.integrateCore(rt, t);
+    const cores = this.cores;
+    for (let i = 0; i < cores.length; i++) this.integrateCore(cores[i]!, t);
   }
 
   protected emit(id: number): void {
@@ -311,15 +372,22 @@ export class Emulator {
     const n = rt.ir.compartmentCount;
     const slotBase = (t % rt.ringSlots) * rt.ports * n;
     const local = this.localSpikes[rt.index]!;
+    const wasm = this.wasm;
+    const bound = wasm !== null ? wasm.groups[rt.index]! : null;
     let count = 0;
-    for (const gs of rt.groups) {
+    for (let gi = 0; gi < rt.groups.length; gi++) {
+      const gs = rt.groups[gi]!;
       switch (gs.group.model) {
         case 'loihi':
           count = stepLoihiGroup(gs, rt.ring, slotBase, rt.counters, local, count);
           break;
-        case 'cuba':
-          count = stepCubaGroup(gs, rt.ring, slotBase, n, rt.counters, local, count, this.seed, t, rt.index);
+        case 'cuba': {
+          const b = bound !== null ? bound[gi]! : null;
+          count = b !== null
+            ? stepCubaWasm(wasm!.kernel, b, rt.ring, slotBase, rt.counters, count)
+            : stepCubaGroup(gs, rt.ring, slotBase, n, rt.counters, local, count, this.seed, t, rt.index);
           break;
+        }
         case 'nsat':
           count = stepNsatGroup(gs, rt.ring, slotBase, n, rt.counters, local, count);
           break;
@@ -335,21 +403,18 @@ export class Emulator {
     }
   }
 
-  /** Delivery tables per core and hops per neuron (emulator/delivery.ts), built at the first route. */
-  private delivery: CoreDelivery[] | null = null;
+  /** Delivery (emulator/delivery.ts) and hops per neuron, built at construction (`prepareRoute`). */
+  private fanOut: FanOut | null = null;
   private hopsOf: Float64Array | null = null;
+  private rings: Float64Array[] = [];
+  private weightsOf: Int32Array[] = [];
+  private countersOf: CoreCounters[] = [];
 
   /** Phase 3: every spike of step t through its routes into the target cores' rings (emulator/delivery.ts). */
   protected route(t: number): void {
-    if (this.delivery === null || this.hopsOf === null) {
-      this.delivery = this.cores.map((rt) => coreDelivery(rt.ir, rt.ringSlots, rt.ports));
-      this.hopsOf = hopsPerNeuron(this.ir.routing.offsets, this.ir.routing.core, this.neuronCore, this.ir.cores.map((c) => c.mesh));
-    }
-    const delivery = this.delivery;
-    const hopsOf = this.hopsOf;
-    const { offsets, core: rCore, axon: rAxon } = this.ir.routing;
+    this.prepareRoute();
+    const hopsOf = this.hopsOf!;
     const cores = this.cores;
-    const seed = this.seed;
     const spikes = this.spikes;
     const neuronCore = this.neuronCore;
     const count = this.spikeCount;
@@ -357,25 +422,46 @@ export class Emulator {
       const id = spikes[s]!;
       const from = neuronCore[id]!;
       if (from >= 0) cores[from]!.counters.hops += hopsOf[id]!;
-      const k1 = offsets[id + 1]!;
-      for (let k = offsets[id]!; k < k1; k++) {
-        const c = rCore[k]!;
-        const rt = cores[c]!;
-        deliverAxon(delivery[c]!, rt.ring, rt.weights, rAxon[k]!, t, seed, c, rt.counters);
-      }
+    }
+    this.fanOut!.deliver(spikes, count, t, this.seed, this.rings, this.weightsOf, this.countersOf);
+  }
+
+  /** All rings as one array over the WebAssembly heap (when the state lives there), for `FanOut`'s flat path. */
+  protected ringArena(): RingArena | null {
+    const wasm = this.wasm;
+    if (wasm === null) return null;
+    return {
+      cells: new Float64Array(wasm.heap.memory.buffer), ringStart: this.cores.map((rt) => rt.ring.byteOffset / 8),
+      heap: wasm.heap, deliverFlat: wasm.kernel.deliverFlat,
+    };
+  }
+
+  /**
+   * Builds the delivery tables of `route` (once). Called by the constructor (set-up cost, not step cost) of an
+   * emulator that routes itself; subclasses that override `route` never pay for it.
+   */
+  protected prepareRoute(): void {
+    if (this.fanOut === null || this.hopsOf === null) {
+      this.fanOut = new FanOut(this.ir.routing, this.cores.map((rt) => coreDelivery(rt.ir, rt.ringSlots, rt.ports)),
+        this.fixedWeights ? this.cores.map((rt) => rt.weights) : null, this.ringArena());
+      this.hopsOf = hopsPerNeuron(this.ir.routing.offsets, this.ir.routing.core, this.neuronCore, this.ir.cores.map((c) => c.mesh));
+      this.rings = this.cores.map((rt) => rt.ring);
+      this.weightsOf = this.cores.map((rt) => rt.weights);
+      this.countersOf = this.cores.map((rt) => rt.counters);
     }
   }
 
   private snapshotOps(): void {
     const o = this.opsBefore;
-    this.cores.forEach((rt, i) => {
-      const c = rt.counters;
+    const cores = this.cores;
+    for (let i = 0; i < cores.length; i++) {
+      const c = cores[i]!.counters;
       o[i * OPS] = c.synapticEvents;
       o[i * OPS + 1] = c.compartmentUpdates;
       o[i * OPS + 2] = c.learningUpdates;
       o[i * OPS + 3] = c.spikes;
       o[i * OPS + 4] = c.hops;
-    });
+    }
   }
 
   /** Cycles of this step per core (counts of this step × cycle costs); the step's latency is the max. */
@@ -383,8 +469,9 @@ export class Emulator {
     const cost = this.ir.cost;
     const o = this.opsBefore;
     let max = 0;
-    this.cores.forEach((rt, i) => {
-      const c = rt.counters;
+    const cores = this.cores;
+    for (let i = 0; i < cores.length; i++) {
+      const c = cores[i]!.counters;
       const cyc =
         (c.synapticEvents - o[i * OPS]!) * cost.synapticOp.cycles +
         (c.compartmentUpdates - o[i * OPS + 1]!) * cost.compartmentUpdate.cycles +
@@ -393,7 +480,7 @@ export class Emulator {
         (c.hops - o[i * OPS + 4]!) * cost.hop.cycles;
       c.cycles += cyc;
       if (cyc > max) max = cyc;
-    });
+    }
     this.totalCycles += max;
   }
 

@@ -6,6 +6,16 @@
 import type { CompartmentGroup, Core, DendriteIr } from '../ir/types.js';
 import { portCount } from '../ir/types.js';
 
+/** Where the typed arrays of the run-time state come from (default: ordinary arrays; kernels/wasm/heap.ts). */
+export interface ArrayAllocator {
+  int32(n: number): Int32Array;
+  float64(n: number): Float64Array;
+  /** Core `index`'s delay ring of n cells, if this allocator places rings apart (default: `float64(n)`). */
+  ring?(index: number, n: number): Float64Array;
+}
+
+const plainArrays: ArrayAllocator = { int32: (n) => new Int32Array(n), float64: (n) => new Float64Array(n) };
+
 /** Named state arrays of one compartment group, with the width each is kept at (for probes and docs). */
 export interface GroupState {
   readonly group: CompartmentGroup;
@@ -80,9 +90,9 @@ function applyInitial(arrays: Record<string, Int32Array>, initial: Readonly<Reco
   for (const [name, values] of Object.entries(initial)) arrays[name]?.set(values);
 }
 
-function groupState(g: CompartmentGroup): GroupState {
+function groupState(g: CompartmentGroup, alloc: ArrayAllocator): GroupState {
   const n = g.size;
-  const z = () => new Int32Array(n);
+  const z = () => alloc.int32(n);
   switch (g.model) {
     case 'loihi': {
       const arrays: Record<string, Int32Array> = { u: z(), v: z(), ref: z() };
@@ -100,22 +110,21 @@ function groupState(g: CompartmentGroup): GroupState {
     case 'nsat': {
       const arrays: Record<string, Int32Array> = { ref: z() };
       for (let k = 0; k < g.states; k++) {
-        arrays[`x${k}`] = new Int32Array(n).fill(g.initial[k]!);
+        arrays[`x${k}`] = z().fill(g.initial[k]!);
       }
       return { group: g, arrays };
     }
   }
 }
 
-export function newCoreRuntime(ir: DendriteIr, index: number): CoreRuntime {
+/**
+ * The run-time state of core `index`; `alloc` places its arrays (e.g. on a WebAssembly memory so that a
+ * WebAssembly kernel works on them in place).
+ */
+export function newCoreRuntime(ir: DendriteIr, index: number, alloc: ArrayAllocator = plainArrays): CoreRuntime {
   const core = ir.cores[index]!;
-  const groups = core.groups.map(groupState);
-  let ports = 1;
-  for (const g of core.groups) ports = Math.max(ports, portCount(g));
-  let maxDelay = 0;
-  const d = core.synapses.delays;
-  for (let r = 0; r < d.length; r++) if (d[r]! > maxDelay) maxDelay = d[r]!;
-  const ringSlots = maxDelay + 1;
+  const groups = core.groups.map((g) => groupState(g, alloc));
+  const { ports, ringSlots } = ringShape(core);
   const groupOf = new Int32Array(core.compartmentCount);
   core.groups.forEach((g, gi) => groupOf.fill(gi, g.first, g.first + g.size));
   return {
@@ -124,9 +133,31 @@ export function newCoreRuntime(ir: DendriteIr, index: number): CoreRuntime {
     groups,
     ports,
     ringSlots,
-    ring: new Float64Array(ringSlots * ports * core.compartmentCount),
-    weights: core.synapses.weights.slice(),
+    ring: alloc.ring ? alloc.ring(index, ringSlots * ports * core.compartmentCount) : alloc.float64(ringSlots * ports * core.compartmentCount),
+    weights: copyInto(alloc.int32(core.synapses.weights.length), core.synapses.weights),
     groupOf,
     counters: newCounters(),
   };
+}
+
+/** Input ports per compartment slot (max over groups) and ring slots (max delay + 1) of a core. */
+export function ringShape(core: Core): { readonly ports: number; readonly ringSlots: number } {
+  let ports = 1;
+  for (const g of core.groups) ports = Math.max(ports, portCount(g));
+  let maxDelay = 0;
+  const d = core.synapses.delays;
+  for (let r = 0; r < d.length; r++) if (d[r]! > maxDelay) maxDelay = d[r]!;
+  return { ports, ringSlots: maxDelay + 1 };
+}
+
+/** Cells of core `index`'s delay ring (what `newCoreRuntime` allocates). */
+export function ringLength(ir: DendriteIr, index: number): number {
+  const core = ir.cores[index]!;
+  const { ports, ringSlots } = ringShape(core);
+  return ringSlots * ports * core.compartmentCount;
+}
+
+function copyInto(dst: Int32Array, src: Int32Array): Int32Array {
+  dst.set(src);
+  return dst;
 }

@@ -172,6 +172,17 @@ function prepare(g: CubaGroup): Prepared {
 }
 
 /**
+ * The group runs the LIF loop (`Prepared.lif`, no noise) — the configuration the WebAssembly kernel
+ * (kernels/wasm/) implements; `uniform` when its registers, bias, threshold and refractory delay are equal across
+ * compartments. null: the group needs the general TypeScript loop.
+ */
+export function cubaLifShape(g: CubaGroup): { readonly uniform: boolean } | null {
+  const P = prepare(g);
+  const nThr = g.noise ? g.noise.threshold : 0;
+  return P.lif && nThr === 0 ? { uniform: P.uniform } : null;
+}
+
+/**
  * Updates every compartment of a `cuba` group for one step; see `stepLoihiGroup` for the calling convention.
  *
  * Silent compartments: when every variable keeps 0 at 0 (no floor above 0 or ceiling below 0), a compartment

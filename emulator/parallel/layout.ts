@@ -9,6 +9,7 @@
  */
 import type { CompartmentGroup, Core, DendriteIr, Routing } from '../../ir/types.js';
 import { newCoreRuntime, newCounters, type CoreRuntime } from '../state.js';
+import type { CubaWasmGroup } from '../kernels/wasm/cuba-wasm.js';
 
 // Control words (Int32Array on a SharedArrayBuffer).
 /** Step sequence number posted by the main thread: workers start step `seq` when it reaches seq. */
@@ -64,6 +65,21 @@ export interface ThreadInit {
   /** Per core: overflow names (slot order) and their cumulative [wrap, saturate] pairs. */
   readonly overflowNames: readonly (readonly string[])[];
   readonly overflow: Float64Array;
+  /**
+   * Set when `cuba` groups run on the WebAssembly kernel: the compiled module, the shared memory all run-time
+   * arrays live on (each thread instantiates the module on it), per core its spike buffer on that memory and
+   * per group its binding (null: TypeScript kernel). Bindings are made once by the main thread.
+   */
+  readonly wasm: ThreadWasm | null;
+  /** Weights never change (EmulatorOptions.fixedWeights): delivery may copy them. */
+  readonly fixedWeights: boolean;
+}
+
+export interface ThreadWasm {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly spikes: readonly Int32Array[];
+  readonly groups: readonly (readonly (CubaWasmGroup | null)[])[];
 }
 
 /** One core's IR and run-time arrays, as passed to threads. */

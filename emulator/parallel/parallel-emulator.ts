@@ -25,7 +25,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { DendriteIr } from '../../ir/types.js';
 import { Emulator, type EmulatorOptions } from '../emulator.js';
-import type { CoreRuntime } from '../state.js';
+import { newCoreRuntime, ringLength, type CoreRuntime } from '../state.js';
+import { cubaWasmModule, defaultKernelChoice, irHasWasmGroups } from '../kernels/wasm/cuba-wasm.js';
+import { WasmHeap } from '../kernels/wasm/heap.js';
 import { packageRoot } from '../../compiler/paths.js';
 import {
   assignCores, CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_ARRIVE_INTEGRATE, CTL_ARRIVE_ROUTE,
@@ -34,7 +36,7 @@ import {
 } from './layout.js';
 import { arrive, ThreadShare, waitAtLeast } from './thread-share.js';
 
-export interface ParallelOptions extends Omit<EmulatorOptions, 'cores'> {
+export interface ParallelOptions extends Omit<EmulatorOptions, 'cores' | 'heap'> {
   /** Threads computing cores, the main thread included (≥ 1; capped at the number of cores). */
   readonly workers: number;
   /**
@@ -75,8 +77,12 @@ export class ParallelEmulator extends Emulator {
   private closed = false;
 
   constructor(ir: DendriteIr, options: ParallelOptions) {
-    const cores: CoreRuntime[] = ir.cores.map((_, i) => sharedCoreRuntime(ir, i));
-    super(ir, { ...options, cores });
+    // With the WebAssembly kernel, every run-time array lives on its (shared) memory; otherwise on plain
+    // SharedArrayBuffers.
+    const heap = (options.kernels ?? defaultKernelChoice()) !== 'ts' && irHasWasmGroups(ir) && cubaWasmModule() !== null ? new WasmHeap() : null;
+    const alloc = heap !== null ? heap.coreAllocator(ir.cores.length, (i) => ringLength(ir, i)) : null;
+    const cores: CoreRuntime[] = ir.cores.map((_, i) => (alloc !== null ? newCoreRuntime(ir, i, alloc) : sharedCoreRuntime(ir, i)));
+    super(ir, { ...options, cores, heap });
     const threads = threadCount(ir, options.workers);
     this.threads = threads;
     this.spin = options.spin ?? (threads <= availableParallelism() ? 100 : 0);
@@ -94,6 +100,10 @@ export class ParallelEmulator extends Emulator {
       counters: new Float64Array(new SharedArrayBuffer(Math.max(1, ir.cores.length) * CNT_SLOTS * 8)),
       overflowNames: ir.cores.map((c) => overflowNamesOf(c.groups)),
       overflow: new Float64Array(new SharedArrayBuffer(Math.max(1, ir.cores.length) * MAX_OVERFLOW_NAMES * 2 * 8)),
+      wasm: this.wasm !== null
+        ? { module: this.wasm.module, memory: this.wasm.heap.memory, spikes: this.localSpikes, groups: this.wasm.groups }
+        : null,
+      fixedWeights: this.fixedWeights,
     };
     this.init0 = { ...base, thread: 0, owned: owned[0]! };
     this.share = new ThreadShare(this.init0);

@@ -8,7 +8,9 @@
 import { stepLoihiGroup } from '../kernels/loihi.js';
 import { stepCubaGroup } from '../kernels/cuba.js';
 import { stepNsatGroup } from '../kernels/nsat.js';
-import { coreDelivery, deliverAxon, type CoreDelivery } from '../delivery.js';
+import { coreDelivery, FanOut, type CoreDelivery, type RingArena } from '../delivery.js';
+import { WasmHeap } from '../kernels/wasm/heap.js';
+import { instantiateCuba, stepCubaWasm, type CubaWasmGroup, type CubaWasmKernel } from '../kernels/wasm/cuba-wasm.js';
 import { newCounters, type CoreCounters, type GroupState } from '../state.js';
 import {
   CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_ERROR, MAX_OVERFLOW_NAMES,
@@ -24,47 +26,59 @@ interface OwnedCore {
   readonly local: Int32Array;
   /** The core's synapse table prepared for delivery (cell offsets, per-axon scale and blank-out threshold). */
   readonly delivery: CoreDelivery;
+  /** Per group: its WebAssembly kernel binding, or null (TypeScript kernel). */
+  readonly wasmGroups: readonly (CubaWasmGroup | null)[];
 }
 
 export class ThreadShare {
   private readonly owned: OwnedCore[];
-  /** Routes of every neuron restricted to owned cores (CSR): position in `owned` and axon. */
-  private readonly rOffsets: Int32Array;
-  private readonly rOwned: Int32Array;
-  private readonly rAxon: Int32Array;
+  /** Every neuron's routes into the owned cores (emulator/delivery.ts), with per-core arrays indexed by core. */
+  private readonly fanOut: FanOut;
+  private readonly rings: Float64Array[];
+  private readonly weights: Int32Array[];
+  private readonly countersOf: CoreCounters[];
   /** Σ of mesh hops over all routes of each neuron (counted on its own core when it spikes). */
   private readonly hopsOf: Float64Array;
 
+  /** This thread's instance of the WebAssembly kernel on the shared memory, or null. */
+  private readonly kernel: CubaWasmKernel | null;
+
   constructor(private readonly init: ThreadInit) {
     const { cores, routing, meshes, neuronCount } = init;
+    const wasm = init.wasm;
+    this.kernel = wasm !== null ? instantiateCuba(wasm.module, wasm.memory) : null;
     this.owned = init.owned.map((c) => {
       const sc = cores[c]!;
       const groups: GroupState[] = sc.ir.groups.map((group, gi) => ({ group, arrays: sc.arrays[gi]! }));
       return {
-        index: c, sc, groups, counters: newCounters(), local: new Int32Array(sc.ir.compartmentCount),
+        index: c, sc, groups, counters: newCounters(),
+        local: wasm !== null ? wasm.spikes[c]! : new Int32Array(sc.ir.compartmentCount),
         delivery: coreDelivery(sc.ir, sc.ringSlots, sc.ports),
+        wasmGroups: wasm !== null ? wasm.groups[c]! : sc.ir.groups.map(() => null),
       };
     });
-    const slot = new Int32Array(cores.length).fill(-1);
-    this.owned.forEach((o, k) => (slot[o.index] = k));
-    const { offsets, core: rc, axon: ra } = routing;
-    this.rOffsets = new Int32Array(neuronCount + 1);
-    let m = 0;
-    for (let n = 0; n < neuronCount; n++) {
-      for (let k = offsets[n]!; k < offsets[n + 1]!; k++) if (slot[rc[k]!]! >= 0) m++;
-      this.rOffsets[n + 1] = m;
+    const { offsets, core: rc } = routing;
+    const deliveries: (CoreDelivery | null)[] = cores.map(() => null);
+    const weights: (Int32Array | null)[] = cores.map(() => null);
+    this.rings = cores.map(() => EMPTY_RING);
+    this.weights = cores.map(() => EMPTY_WEIGHTS);
+    this.countersOf = cores.map(() => newCounters());
+    for (const o of this.owned) {
+      deliveries[o.index] = o.delivery;
+      weights[o.index] = o.sc.weights;
+      this.rings[o.index] = o.sc.ring;
+      this.weights[o.index] = o.sc.weights;
+      this.countersOf[o.index] = o.counters;
     }
-    this.rOwned = new Int32Array(m);
-    this.rAxon = new Int32Array(m);
-    m = 0;
-    for (let n = 0; n < neuronCount; n++) {
-      for (let k = offsets[n]!; k < offsets[n + 1]!; k++) {
-        const s = slot[rc[k]!]!;
-        if (s < 0) continue;
-        this.rOwned[m] = s;
-        this.rAxon[m++] = ra[k]!;
+    // Tables of the flat path on the shared heap (this thread allocates its own from the shared pointer), run by
+    // this thread's kernel instance.
+    const arena: RingArena | null = wasm !== null
+      ? {
+        cells: new Float64Array(wasm.memory.buffer), ringStart: cores.map((sc) => sc.ring.byteOffset / 8),
+        heap: new WasmHeap(wasm.memory), deliverFlat: this.kernel!.deliverFlat,
       }
-    }
+      : null;
+    this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena);
     // Hops only for neurons of owned cores (the sending core counts them).
     this.hopsOf = new Float64Array(neuronCount);
     for (const o of this.owned) {
@@ -123,14 +137,19 @@ export class ThreadShare {
       const local = o.local;
       const ctr = o.counters;
       let count = 0;
-      for (const gs of o.groups) {
+      for (let gi = 0; gi < o.groups.length; gi++) {
+        const gs = o.groups[gi]!;
         switch (gs.group.model) {
           case 'loihi':
             count = stepLoihiGroup(gs, sc.ring, slotBase, ctr, local, count);
             break;
-          case 'cuba':
-            count = stepCubaGroup(gs, sc.ring, slotBase, n, ctr, local, count, this.init.seed, t, o.index);
+          case 'cuba': {
+            const b = o.wasmGroups[gi]!;
+            count = b !== null
+              ? stepCubaWasm(this.kernel!, b, sc.ring, slotBase, ctr, count)
+              : stepCubaGroup(gs, sc.ring, slotBase, n, ctr, local, count, this.init.seed, t, o.index);
             break;
+          }
           case 'nsat':
             count = stepNsatGroup(gs, sc.ring, slotBase, n, ctr, local, count);
             break;
@@ -190,18 +209,12 @@ export class ThreadShare {
   }
 
   private deliverList(t: number, ids: Int32Array, count: number): void {
-    const { rOffsets, rOwned, rAxon, owned } = this;
-    const seed = this.init.seed;
-    for (let s = 0; s < count; s++) {
-      const id = ids[s]!;
-      const k1 = rOffsets[id + 1]!;
-      for (let k = rOffsets[id]!; k < k1; k++) {
-        const o = owned[rOwned[k]!]!;
-        deliverAxon(o.delivery, o.sc.ring, o.sc.weights, rAxon[k]!, t, seed, o.index, o.counters);
-      }
-    }
+    this.fanOut.deliver(ids, count, t, this.init.seed, this.rings, this.weights, this.countersOf);
   }
 }
+
+const EMPTY_RING = new Float64Array(0);
+const EMPTY_WEIGHTS = new Int32Array(0);
 
 /** Waits until ctrl[idx] ≥ target: spins `spin` loads, then sleeps in Atomics.wait; throws if a worker failed. */
 export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin: number, onError: () => never): void {

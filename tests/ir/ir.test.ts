@@ -122,7 +122,8 @@ describe('IR writer and loader', () => {
           if (p.length === 0) continue;
           let o = j;
           for (const k of p.slice(0, -1)) o = o?.[k];
-          if (o && typeof o === 'object') o[p[p.length - 1]!] = value;
+          // a fresh copy: fc.constant hands out one shared object, which a later mutation could make cyclic
+          if (o && typeof o === 'object') o[p[p.length - 1]!] = structuredClone(value);
         }
         const res = loadIr(JSON.stringify(j), 'fuzz.ir.json');
         expect(res.ir !== undefined || res.diagnostics.length > 0).toBe(true);
