@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VarySpec } from './grid.js';
-import { heatMap, linePlot, type Baseline, type MetricSpec } from './plots.js';
+import { heatMap, linePlot, type Baseline, type LinePlotInput, type MetricSpec } from './plots.js';
 import { toCsv, type PointResult, type SweepMode, type SweepOptions } from './result.js';
 import type { FloatBaseline } from './baseline.js';
 
@@ -94,5 +94,39 @@ export function writeOutputs(dir: string, manifest: Manifest, vary: readonly Var
       put(`${p.name}_heatmap.svg`, heatMap({ results, x: vary[0]!, y: vary[1]!, metric: p.metric, title: p.title }));
     }
   }
+  const curve = pruneCurve(results, vary);
+  if (curve !== null) put('accuracy_vs_pruned_fraction.svg', linePlot(curve));
   return files;
+}
+
+const PRUNED = 'pruned fraction';
+const STAGE = 'stage';
+
+/**
+ * Test accuracy vs the pruned fraction (0 = the trained network), one series per stage (after pruning, after
+ * re-learning) and per varied combination: the S2M-style pruning curve. Null without pruning results.
+ */
+export function pruneCurve(results: readonly PointResult[], vary: readonly VarySpec[]): LinePlotInput | null {
+  const fracs = [...new Set(results.flatMap((r) => r.prune.map((p) => p.fraction)))].sort((a, b) => a - b);
+  if (fracs.length === 0) return null;
+  const relearned = results.some((r) => r.prune.some((p) => p.accuracy_relearned !== null));
+  const stages = relearned ? ['after pruning', 'after re-learning'] : ['after pruning'];
+  const rows: PointResult[] = [];
+  const row = (r: PointResult, fraction: number, stage: string, acc: number | null) =>
+    rows.push({ ...r, values: { ...r.values, [PRUNED]: String(fraction), [STAGE]: stage }, test_accuracy: acc });
+  for (const r of results) {
+    for (const stage of stages) row(r, 0, stage, r.test_accuracy); // the unpruned network starts both curves
+    for (const p of r.prune) {
+      row(r, p.fraction, stages[0]!, p.accuracy_pruned);
+      if (relearned) row(r, p.fraction, stages[1]!, p.accuracy_relearned);
+    }
+  }
+  return {
+    results: rows,
+    param: { path: PRUNED, values: ['0', ...fracs.map(String)] },
+    others: [{ path: STAGE, values: stages }, ...vary],
+    metric: { get: (r) => r.test_accuracy, label: 'test accuracy (%)', scale: 100, decimals: 1 },
+    baseline: null,
+    title: 'Test accuracy vs fraction of plastic weights pruned',
+  };
 }

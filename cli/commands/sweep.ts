@@ -169,7 +169,8 @@ async function sweepAction(file: string, flags: SweepFlags, ctx: CommandContext)
     printDiagnostics(io, bad, new Map());
     return EXIT_DIAGNOSTICS;
   }
-  if (vary.length === 0) throw new UsageError('nothing to sweep: give at least one --vary path=v1,v2,…');
+  // A pruning study alone is one grid point (per seed) with the pruning fractions as its axis.
+  if (vary.length === 0 && prune.length === 0) throw new UsageError('nothing to sweep: give at least one --vary path=v1,v2,… (or --prune F1,F2,… for a pruning study)');
 
   const target = flags.target ?? 'default';
   const sets = flags.set ?? [];
