@@ -9,6 +9,7 @@
  *        --workers 1,2 (Dendrite thread counts to time)   --no-brian   --core-size 1024   --json FILE
  *        --reference (also time the unoptimised single-thread Emulator)
  *        --brian-cpu (run Brian2 a second time for 10 steps, to estimate its loop's CPU time and print a CPU ratio)
+ *        --live-weights (also time the single-thread Emulator with live weights, as learning runs use it)
  * Needs `npm run build` first (the npm script does it). Installs nothing: without Brian2 it says how to get it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,7 +27,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RATE_TOLERANCE = 0.1;
 
 function parseArgs(argv) {
-  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1, brianCpu: false };
+  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1, brianCpu: false, live: false };
   const size = (s) => {
     const m = /^(\d+(?:\.\d+)?)([kK]?)$/.exec(s.trim());
     if (!m) throw new Error(`bad size "${s}" (e.g. 4k or 4000)`);
@@ -48,6 +49,7 @@ function parseArgs(argv) {
     else if (a === '--no-brian') o.brian = false;
     else if (a === '--reference') o.reference = true;
     else if (a === '--brian-cpu') o.brianCpu = true;
+    else if (a === '--live-weights') o.live = true;
     else throw new Error(`unknown flag ${a}`);
   }
   if (!(o.fanin > 0) || !(o.duration > 0) || !(o.coreSize >= 1)) throw new Error('--fanin, --duration and --core-size must be positive');
@@ -65,11 +67,12 @@ function findBrianPython() {
   return null;
 }
 
-function runDendrite(ir, k, steps, workers, reference) {
+function runDendrite(ir, k, steps, workers, reference, live = false) {
   // The reference: the TypeScript kernels and live-weight delivery (kernels: 'ts'). The timed runs: the default
   // kernels (WebAssembly for CUBA) and fixed weights (the benchmark never changes a weight); one thread is the
   // single-thread Emulator, more the ParallelEmulator (the main thread + workers − 1 worker threads).
   const emu = reference ? new Emulator(ir, { kernels: 'ts' })
+    : live ? new Emulator(ir)
     : workers === 1 ? new Emulator(ir, { fixedWeights: true }) : new ParallelEmulator(ir, { workers, fixedWeights: true });
   try {
     setInitialV(emu, k);
@@ -147,12 +150,14 @@ function main() {
     const { ir, synapses, k } = buildCubaIr({ N, p, coreSize: o.coreSize, seed: o.seed, steps });
     const buildS = (performance.now() - tb) / 1000;
     const res = { N, p, synapses, buildS, dendrite: [], brian: null };
-    const configs = o.workers.map((w) => ({ w, reference: false }));
-    if (o.reference) configs.unshift({ w: 1, reference: true });
-    for (const { w, reference } of configs) {
-      const d = runDendrite(ir, k, steps, w, reference);
-      res.dendrite.push({ ...d, reference });
-      rows.push([String(N), reference ? 'Dendrite reference Emulator' : `Dendrite ${d.threads} thread${d.threads > 1 ? 's' : ''}`,
+    const configs = o.workers.map((w) => ({ w, reference: false, live: false }));
+    if (o.reference) configs.unshift({ w: 1, reference: true, live: false });
+    if (o.live) configs.push({ w: 1, reference: false, live: true });
+    for (const { w, reference, live } of configs) {
+      const d = runDendrite(ir, k, steps, w, reference, live);
+      // Live-weight rows are shown, not used for the ratio (the bench never changes a weight).
+      res.dendrite.push({ ...d, reference: reference || live, live });
+      rows.push([String(N), reference ? 'Dendrite reference Emulator' : live ? 'Dendrite 1 thread, live w' : `Dendrite ${d.threads} thread${d.threads > 1 ? 's' : ''}`,
         fmt(d.runS), fmt(d.cpuS), String(d.spikes), String(d.events), fmt(d.events / d.runS, 0), fmt(d.spikes / N / o.duration, 2),
         `digest ${d.digest}, ${synapses} synapses, built in ${fmt(buildS, 1)} s`]);
     }

@@ -10,7 +10,7 @@
  * A ring cell holds an exact integer sum, so the order of delivery is free (emulator.ts, docs/emulator.md).
  */
 import type { Core } from '../ir/types.js';
-import { ALWAYS, drawPrefix, drawWithPrefix, STREAM_BLANKOUT } from './prng.js';
+import { ALWAYS, drawPrefix, drawWithStreamKey, STREAM_BLANKOUT, streamKey } from './prng.js';
 import type { CoreCounters } from './state.js';
 import type { WasmHeap } from './kernels/wasm/heap.js';
 
@@ -83,6 +83,8 @@ export function deliverAxon(
   seed: number,
   core: number,
   counters: CoreCounters,
+  /** The group's blank-out threshold (default: from the table); ALWAYS forces the no-draw loop. */
+  threshold?: number,
 ): void {
   const row = d.axonRow;
   const r0 = row[2 * a]!;
@@ -90,7 +92,7 @@ export function deliverAxon(
   const r1 = row[2 * a + 2]!;
   const cell = d.cell;
   const scale = d.groupScale[gi]!;
-  const thr = d.groupThreshold[gi]!;
+  const thr = threshold ?? d.groupThreshold[gi]!;
   if (thr >= ALWAYS) {
     if (d.ringSlots === 1) {
       for (let r = r0; r < r1; r++) ring[cell[r]!] += w[r]! * scale;
@@ -110,20 +112,36 @@ export function deliverAxon(
     counters.blankedOut += r1 - r0;
     return;
   }
+  // A uint32 draw x passes iff x < thr ⟺ x < ⌈thr⌉; from ⌈thr⌉ = 2^32 on every draw passes.
+  const thrC = Math.ceil(thr);
+  if (thrC >= ALWAYS) {
+    deliverAxon(d, ring, w, a, t, seed, core, counters, ALWAYS);
+    return;
+  }
   const size = d.ringSize;
   const base = ((t + 1) % d.ringSlots) * d.slotSize;
   const prefix = drawPrefix(seed, t, core);
+  // Branch-free: with p = 60 % the pass/fail branch is unpredictable, a mispredict per synapse cost more than the
+  // draw. Biased by 2^31 both sides are int32 and x < thr is the sign of the exact difference, taken with the
+  // overflow correction of Hacker's Delight's comparison predicates; a blanked synapse adds w · 0 (+0 or −0, which leaves every
+  // sum unchanged: ring cells are never −0) to its cell.
+  const tb = (thrC - 2147483648) | 0;
   let sent = 0;
   for (let r = r0; r < r1; r++) {
-    if (drawWithPrefix(prefix, r, STREAM_BLANKOUT) >= thr) continue;
+    const x = drawWithStreamKey(prefix, r, BLANKOUT_KEY) ^ -2147483648;
+    const df = (x - tb) | 0;
+    const pass = (df ^ ((x ^ tb) & (df ^ x))) >>> 31;
     let i = base + cell[r]!;
     if (i >= size) i -= size;
-    ring[i] += w[r]! * scale;
-    sent++;
+    ring[i] += w[r]! * pass * scale;
+    sent += pass;
   }
   counters.synapticEvents += sent;
   counters.blankedOut += r1 - r0 - sent;
 }
+
+/** `streamKey(STREAM_BLANKOUT)`, once. */
+const BLANKOUT_KEY = streamKey(STREAM_BLANKOUT);
 
 /** Σ over a neuron's routes of the mesh distance between its core and the target core, per global neuron id. */
 export function hopsPerNeuron(

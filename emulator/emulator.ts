@@ -75,6 +75,14 @@ interface SourceRuntime {
   readonly ref: Int32Array;
   /** Label source: active label (−1 = silent). */
   label: number;
+  /**
+   * Poisson: the neurons the step loop visits, ascending — those with a threshold > 0 or a refractory count
+   * > 0 (every other neuron neither spikes nor changes); `activeCount` of them are valid. Rebuilt when `stale`
+   * (set by everything that writes `rate` or `ref` from outside the step loop).
+   */
+  readonly active: Int32Array;
+  activeCount: number;
+  stale: boolean;
 }
 
 /** Saved state of one host source (`Emulator.saveState`). */
@@ -174,6 +182,9 @@ export class Emulator {
       rate: s.kind === 'poisson' ? s.rate.slice() : new Float64Array(0),
       ref: new Int32Array(s.kind === 'poisson' ? s.size : 0),
       label: s.kind === 'label' ? s.label : -1,
+      active: new Int32Array(s.kind === 'poisson' ? s.size : 0),
+      activeCount: 0,
+      stale: true,
     }));
     this.localSpikes = ir.cores.map((c) => (heap !== null ? heap.int32(c.compartmentCount) : new Int32Array(c.compartmentCount)));
     this.wasm = module !== null && heap !== null
@@ -200,6 +211,7 @@ export class Emulator {
     const i = this.ir.sources.findIndex((s) => s.name === name && s.kind === 'poisson');
     if (i < 0) throw new Error(`no Poisson source named ${name}`);
     this.srcRt[i]!.rate.set(rates);
+    this.srcRt[i]!.stale = true;
   }
 
   /** Sets the active label (−1 = silent) of the named label source. */
@@ -265,6 +277,7 @@ export class Emulator {
       rt.ref.set(ss.ref);
       rt.cursor = ss.cursor;
       rt.label = ss.label;
+      rt.stale = true;
     });
     this.t = s.t;
     for (let k = 0; k < this.spikeCount; k++) this.spiked[this.spikes[k]!] = 0;
@@ -291,6 +304,7 @@ export class Emulator {
     });
     this.srcRt.forEach((rt, si) => {
       rt.ref.set(initial.sources[si]!.ref);
+      rt.stale = true;
       if (options.cursors) rt.cursor = initial.sources[si]!.cursor;
     });
   }
@@ -334,7 +348,9 @@ export class Emulator {
 
   private runSources(t: number): void {
     const seed = this.seed;
-    this.ir.sources.forEach((s, si) => {
+    const sources = this.ir.sources;
+    for (let si = 0; si < sources.length; si++) {
+      const s = sources[si]!;
       const rt = this.srcRt[si]!;
       const before = this.spikeCount;
       if (s.kind === 'spikes') {
@@ -342,20 +358,7 @@ export class Emulator {
         while (rt.cursor < src.steps.length && src.steps[rt.cursor]! < t) rt.cursor++;
         while (rt.cursor < src.steps.length && src.steps[rt.cursor] === t) this.emit(src.neuronBase + src.indices[rt.cursor++]!);
       } else if (s.kind === 'poisson') {
-        const src = s as PoissonSource;
-        const { rate, ref } = rt;
-        const prefix = drawPrefix(seed, t, SOURCE_CORE + si); // = draw(seed, t, SOURCE_CORE + si, i, …) per neuron
-        for (let i = 0; i < src.size; i++) {
-          if (ref[i]! > 0) {
-            ref[i]!--;
-            continue;
-          }
-          const thr = rate[i]!;
-          if (thr > 0 && (thr >= ALWAYS || drawWithPrefix(prefix, i, STREAM_POISSON) < thr)) {
-            this.emit(src.neuronBase + i);
-            ref[i] = src.refractory;
-          }
-        }
+        this.runPoisson(s as PoissonSource, rt, si, t, seed);
       } else {
         const src = s as LabelSource;
         const l = rt.label;
@@ -365,7 +368,38 @@ export class Emulator {
         }
       }
       this.sourceSpikes += this.spikeCount - before;
-    });
+    }
+  }
+
+  /**
+   * One step of a Poisson source over its active list (`SourceRuntime.active`): the same spikes, in the same
+   * ascending order, and the same refractory counts as a loop over every neuron — a neuron with threshold 0 and
+   * refractory count 0 does nothing in that loop. MNIST digits leave most input pixels at 0.
+   */
+  private runPoisson(src: PoissonSource, rt: SourceRuntime, si: number, t: number, seed: number): void {
+    const { rate, ref, active } = rt;
+    if (rt.stale) {
+      let m = 0;
+      for (let i = 0; i < src.size; i++) if (rate[i]! > 0 || ref[i]! > 0) active[m++] = i;
+      rt.activeCount = m;
+      rt.stale = false;
+    }
+    const m = rt.activeCount;
+    const prefix = drawPrefix(seed, t, SOURCE_CORE + si); // = draw(seed, t, SOURCE_CORE + si, i, …) per neuron
+    const refractory = src.refractory;
+    const base = src.neuronBase;
+    for (let j = 0; j < m; j++) {
+      const i = active[j]!;
+      if (ref[i]! > 0) {
+        ref[i]!--;
+        continue;
+      }
+      const thr = rate[i]!;
+      if (thr > 0 && (thr >= ALWAYS || drawWithPrefix(prefix, i, STREAM_POISSON) < thr)) {
+        this.emit(base + i);
+        ref[i] = refractory;
+      }
+    }
   }
 
   private integrateCore(rt: CoreRuntime, t: number): void {

@@ -64,6 +64,39 @@ export function drawWithPrefix(prefix: number, index: number, stream: number): n
   return fmix32(mixWord(mixWord(prefix, index | 0), stream | 0) ^ 20); // 20 = key length in bytes (MurmurHash3)
 }
 
+/**
+ * MurmurHash3's scramble of one key word (`mixWord` before it touches the hash). It depends on the word alone,
+ * so a loop whose draws share a stream scrambles the stream word once (`drawWithStreamKey`).
+ */
+export function streamKey(stream: number): number {
+  let k = Math.imul(stream | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
+}
+
+/**
+ * `drawWithPrefix(prefix, index, stream)` given ks = `streamKey(stream)`, as an int32 holding the same 32 bits
+ * (`>>> 0` gives the uint32; hot loops compare it biased, see delivery.ts). Written out so the loop that calls it
+ * has no function boundary and no uint32-as-double result.
+ */
+export function drawWithStreamKey(prefix: number, index: number, ks: number): number {
+  let k = Math.imul(index | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  let h = prefix ^ k;
+  h = (h << 13) | (h >>> 19);
+  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  h ^= ks;
+  h = (h << 13) | (h >>> 19);
+  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  h ^= 20;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** 2^32: a threshold that every uint32 draw is below ("always"). */
 export const ALWAYS = 4294967296;
 

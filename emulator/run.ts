@@ -31,6 +31,11 @@ export interface RunOptions {
   readonly workers?: number;
   /** Called after every step (e.g. for a progress bar or a host protocol). */
   readonly onStep?: (emu: Emulator) => void;
+  /**
+   * Weights never change during the run (`EmulatorOptions.fixedWeights`: delivery reads its own sequential copy).
+   * Default: true when there is no learning engine and no `onStep` (nothing else can write a weight), else false.
+   */
+  readonly fixedWeights?: boolean;
 }
 
 /** Totals over all cores (and per core) of the emulator's counters. */
@@ -68,9 +73,11 @@ export interface RunSummary {
 
 export function runIr(ir: DendriteIr, options: RunOptions = {}): RunSummary {
   const steps = options.steps ?? ir.steps;
+  const learning = options.learning ?? null;
+  const fixedWeights = options.fixedWeights ?? (learning === null && options.onStep === undefined);
   const emu = options.workers !== undefined
-    ? new ParallelEmulator(ir, { seed: options.seed, learning: options.learning, workers: options.workers })
-    : new Emulator(ir, { seed: options.seed, learning: options.learning });
+    ? new ParallelEmulator(ir, { seed: options.seed, learning, workers: options.workers, fixedWeights })
+    : new Emulator(ir, { seed: options.seed, learning, fixedWeights });
   const wanted = options.probes;
   const probes: Probe[] = wanted ? ir.probes.filter((p) => wanted.includes(p.name)) : [...ir.probes];
   const rec = new Recorder(ir, probes);

@@ -144,6 +144,12 @@ interface Prepared {
    * specialised loop `stepCubaLif` applies (its int32 sums cannot overflow under these bounds).
    */
   readonly lif: boolean;
+  /**
+   * `lif` but with a dendritic compartment (port 1) that is Loihi-decayed, unclamped and ≤ 30 bits wide (eRBP's
+   * hidden and prediction neurons): the LIF loops run with the dendrite's update added. Not for the WebAssembly
+   * kernel (`cubaLifShape` stays `lif` only).
+   */
+  readonly lifDendrite: boolean;
   /** All per-compartment registers the LIF loop reads are equal across the group. */
   readonly uniform: boolean;
 }
@@ -158,13 +164,16 @@ function prepare(g: CubaGroup): Prepared {
     const dendrite = g.dendrite ? new PreparedVar(g.dendrite) : null;
     const extra = (g.extraCurrents ?? []).map((x) => new PreparedVar(x));
     const half = 2 ** (g.inputBits - 1);
+    const lifCore = current !== null && extra.length === 0 && current.leak === LEAK_LOIHI && v.leak === LEAK_LOIHI &&
+      current.floor === -Infinity && current.ceiling === Infinity && v.floor === -Infinity && v.ceiling === Infinity &&
+      g.inputBits <= 30 && current.bits <= 30 && v.bits <= 30 && g.bias.every((b) => Math.abs(b) < 2 ** 29);
     p = {
       current, v, dendrite, extra, inLo: -half, inHi: half - 1, inWrap: g.inputOverflow === 'wrap',
       zeroStable: v.zeroStable && (current === null || current.zeroStable) && (dendrite === null || dendrite.zeroStable) && extra.every((x) => x.zeroStable),
-      lif: current !== null && dendrite === null && extra.length === 0 && current.leak === LEAK_LOIHI && v.leak === LEAK_LOIHI &&
-        current.floor === -Infinity && current.ceiling === Infinity && v.floor === -Infinity && v.ceiling === Infinity &&
-        g.inputBits <= 30 && current.bits <= 30 && v.bits <= 30 && g.bias.every((b) => Math.abs(b) < 2 ** 29),
-      uniform: [current?.reg, v.reg, g.bias, g.threshold, g.refractDelay].every((a) => a === undefined || a.every((x) => x === a[0])),
+      lif: lifCore && dendrite === null,
+      lifDendrite: lifCore && dendrite !== null && dendrite.leak === LEAK_LOIHI && dendrite.floor === -Infinity &&
+        dendrite.ceiling === Infinity && dendrite.bits <= 30,
+      uniform: [current?.reg, v.reg, dendrite?.reg, g.bias, g.threshold, g.refractDelay].every((a) => a === undefined || a.every((x) => x === a[0])),
     };
     prepared.set(g, p);
   }
@@ -207,8 +216,10 @@ export function stepCubaGroup(
   const nAmp = g.noise ? g.noise.amplitude : 0;
   if (nThr > 0 && step < 0) throw new Error(`cuba group ${g.name}: noise needs the (seed, step, core) key from the caller`);
   const P = prepare(g);
-  if (P.lif && nThr === 0) {
-    return P.uniform ? stepCubaLifUniform(gs, P, input, inputBase, counters, spiked, count) : stepCubaLif(gs, P, input, inputBase, counters, spiked, count);
+  if ((P.lif || P.lifDendrite) && nThr === 0) {
+    return P.uniform
+      ? stepCubaLifUniform(gs, P, input, inputBase, portStride, counters, spiked, count)
+      : stepCubaLif(gs, P, input, inputBase, portStride, counters, spiked, count);
   }
   const { first, size, bias, threshold, compare, reset, refractDelay, refractoryValue } = g;
   const pv = P.v;
@@ -336,6 +347,38 @@ function extraQuiet(G: readonly Int32Array[], input: Float64Array, slot: number,
   return true;
 }
 
+/**
+ * The dendrite of a `lifDendrite` group, compartment k: its port-1 input cell is read, cleared and brought into
+ * the input width, then the dendrite decays (Loihi) and adds it — the general loop's steps in the same order.
+ * Returns the input's overflow: 1 wrapped, 2 saturated, 0 neither. Its value feeds no other state of the kernel
+ * (the learning rules read it).
+ */
+function stepDendrite(pd: PreparedVar, P: Prepared, bits: number, D: Int32Array, input: Float64Array, s1: number, k: number): number {
+  let in1 = input[s1]!;
+  input[s1] = 0;
+  let o = 0;
+  if (in1 < P.inLo || in1 > P.inHi) {
+    if (P.inWrap) {
+      in1 = wrapSigned(in1, bits);
+      o = 1;
+    } else {
+      in1 = in1 < 0 ? P.inLo : P.inHi;
+      o = 2;
+    }
+  }
+  const z = D[k]!;
+  const r = 4096 - pd.offset - pd.reg[k]!;
+  let y: number;
+  if ((((z + 524287) | 0) >>> 0) <= 1048574) {
+    const p = z * r;
+    y = (((p + ((p >> 31) & 4095)) >> 12) + in1) | 0;
+  } else {
+    y = decayWide(z, r) + in1;
+  }
+  D[k] = y < pd.lo || y > pd.hi ? pd.fit(y) : y;
+  return o;
+}
+
 /** decayLoihi for the rare states beyond ±2^19 (exact in doubles); r = 4096 − offset − register. */
 function decayWide(x: number, r: number): number {
   return x >= 0 ? Math.floor((x * r) / 4096) : 0 - Math.floor((-x * r) / 4096);
@@ -353,6 +396,7 @@ function stepCubaLif(
   P: Prepared,
   input: Float64Array,
   inputBase: number,
+  portStride: number,
   counters: CoreCounters,
   spiked: Int32Array,
   count: number,
@@ -364,6 +408,9 @@ function stepCubaLif(
   const V = gs.arrays.v!;
   const I = gs.arrays.i!;
   const REF = gs.arrays.ref!;
+  const pd = P.dendrite;
+  const D = pd !== null ? gs.arrays[g.dendrite!.name]! : null;
+  if (pd !== null) pd.wraps = pd.sats = 0;
   const regI = pi.reg;
   const regV = pv.reg;
   const rI0 = 4096 - pi.offset;
@@ -391,7 +438,8 @@ function stepCubaLif(
     const y = V[k]!;
     let ref = REF[k]!;
     const b = bias[k]!;
-    if (b === 0 && d === 0 && x === 0 && y === 0 && ref === 0 && (strict ? threshold[k]! >= 0 : threshold[k]! > 0)) continue;
+    if (b === 0 && d === 0 && x === 0 && y === 0 && ref === 0 && (strict ? threshold[k]! >= 0 : threshold[k]! > 0) &&
+      (D === null || (D[k] === 0 && input[slot + portStride] === 0))) continue;
     input[slot] = 0;
     if (d < inLo || d > inHi) {
       if (inWrap) {
@@ -425,6 +473,11 @@ function stepCubaLif(
       v = pv.fit(decayWide(y, rv) + (i + b)) | 0;
     }
     if (v < vLo || v > vHi) v = pv.fit(v) | 0;
+    if (D !== null) {
+      const o = stepDendrite(pd!, P, inBits, D, input, slot + portStride, k);
+      if (o === 1) inWraps++;
+      else if (o === 2) inSats++;
+    }
     if (ref > 0) {
       v = refractoryValue;
       ref--;
@@ -444,6 +497,7 @@ function stepCubaLif(
   countOverflow(counters, 'in', inWraps, inSats);
   countOverflow(counters, 'i', pi.wraps, pi.sats);
   countOverflow(counters, 'v', pv.wraps, pv.sats);
+  if (pd !== null) countOverflow(counters, g.dendrite!.name, pd.wraps, pd.sats);
   return count;
 }
 
@@ -453,6 +507,7 @@ function stepCubaLifUniform(
   P: Prepared,
   input: Float64Array,
   inputBase: number,
+  portStride: number,
   counters: CoreCounters,
   spiked: Int32Array,
   count: number,
@@ -464,6 +519,9 @@ function stepCubaLifUniform(
   const V = gs.arrays.v!;
   const I = gs.arrays.i!;
   const REF = gs.arrays.ref!;
+  const pd = P.dendrite;
+  const D = pd !== null ? gs.arrays[g.dendrite!.name]! : null;
+  if (pd !== null) pd.wraps = pd.sats = 0;
   // Every compartment has the same registers (Prepared.uniform): read them once.
   const ri = 4096 - pi.offset - pi.reg[0]!;
   const rv = 4096 - pv.offset - pv.reg[0]!;
@@ -494,7 +552,7 @@ function stepCubaLifUniform(
     const x = I[k]!;
     const y = V[k]!;
     let ref = REF[k]!;
-    if (quiet && d === 0 && x === 0 && y === 0 && ref === 0) continue;
+    if (quiet && d === 0 && x === 0 && y === 0 && ref === 0 && (D === null || (D[k] === 0 && input[slot + portStride] === 0))) continue;
     input[slot] = 0;
     if (d < inLo || d > inHi) {
       if (inWrap) {
@@ -526,6 +584,11 @@ function stepCubaLifUniform(
       v = pv.fit(decayWide(y, rv) + (i + b)) | 0;
     }
     if (v < vLo || v > vHi) v = pv.fit(v) | 0;
+    if (D !== null) {
+      const o = stepDendrite(pd!, P, inBits, D, input, slot + portStride, k);
+      if (o === 1) inWraps++;
+      else if (o === 2) inSats++;
+    }
     if (ref > 0) {
       v = refractoryValue;
       ref--;
@@ -544,5 +607,6 @@ function stepCubaLifUniform(
   countOverflow(counters, 'in', inWraps, inSats);
   countOverflow(counters, 'i', pi.wraps, pi.sats);
   countOverflow(counters, 'v', pv.wraps, pv.sats);
+  if (pd !== null) countOverflow(counters, g.dendrite!.name, pd.wraps, pd.sats);
   return count;
 }

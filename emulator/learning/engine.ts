@@ -29,7 +29,7 @@
  */
 import type { DendriteIr } from '../../ir/types.js';
 import type { LearningContext, LearningEngine } from '../learning-engine.js';
-import { draw, drawPrefix, STREAM_LEARNING_BASE } from '../prng.js';
+import { draw, drawPrefix, drawWithStreamKey, STREAM_LEARNING_BASE, streamKey } from '../prng.js';
 import type { CoreRuntime } from '../state.js';
 import { compare, eventFracBits, isSopProgram, validateProgram, type CompareOp, type EventDef, type FactorRef, type SopProgram } from './program.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
@@ -1034,39 +1034,6 @@ function readsPostOnly(e: EventDef): boolean {
 }
 
 
-/**
- * MurmurHash3's scramble of one key word (prng.ts `mixWord` before it touches the hash): constant per stream, so
- * the per-synapse loops compute it once per event instead of once per draw.
- */
-export function streamKey(stream: number): number {
-  let k = Math.imul(stream | 0, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  return Math.imul(k, 0x1b873593);
-}
-
-/**
- * `drawWithPrefix(prefix, index, stream)` given ks = `streamKey(stream)`, as an int32 (the same 32 bits; callers
- * only take its low F ≤ 31 bits). prng.ts's construction written out: mix the index word, mix the pre-scrambled
- * stream word, then the finaliser with the key length (20 bytes). tests/learning/fast-path-dense.test.ts checks
- * it against `prng.draw`.
- */
-export function drawWithStreamKey(prefix: number, index: number, ks: number): number {
-  let k = Math.imul(index | 0, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  let h = prefix ^ k;
-  h = (h << 13) | (h >>> 19);
-  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  h ^= ks;
-  h = (h << 13) | (h >>> 19);
-  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  h ^= 20;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 /** Does gate `g` let operand value x through (the general path's test)? */
 export function gateOpen(g: GateTest, x: number): boolean {

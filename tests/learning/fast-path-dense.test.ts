@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Emulator } from '../../emulator/emulator.js';
-import { drawWithStreamKey, gateInterval, gateOpen, SopLearningEngine, streamKey, type GateTest } from '../../emulator/learning/engine.js';
+import { gateInterval, gateOpen, SopLearningEngine, type GateTest } from '../../emulator/learning/engine.js';
+import { drawWithStreamKey, streamKey } from '../../emulator/prng.js';
 import { toIrProgram, type EventDef, type FactorRef, type GateDef, type SopProgram } from '../../emulator/learning/program.js';
 import { draw, drawPrefix } from '../../emulator/prng.js';
 import type { DendriteIr } from '../../ir/types.js';
