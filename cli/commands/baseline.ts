@@ -8,7 +8,7 @@ import type { CommandContext } from '../main.js';
 import { DiagnosticError } from '../../compiler/diagnostics/diagnostic.js';
 import { DATA_SPEC_FORMS, DEFAULT_DATA_SPEC } from '../../data/registry.js';
 import { resolveDataFlag } from '../data-flag.js';
-import { ACTIVATIONS, MLP_DEFAULTS, TRAINING_MODES, checkMlpOptions, trainMlp, type Activation, type EpochMetrics, type TrainingMode } from '../../baseline/mlp.js';
+import { ACTIVATIONS, MLP_DEFAULTS, TRAINING_MODES, checkMlpOptions, trainMlp, type Activation, type EpochMetrics, type OutputKind, type TrainingMode } from '../../baseline/mlp.js';
 
 interface BaselineFlags {
   layers: string;
@@ -23,6 +23,7 @@ interface BaselineFlags {
   batch?: string;
   lrDecay?: string;
   hidden: string;
+  output: string;
   json?: boolean;
 }
 
@@ -69,11 +70,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--lr-decay <f>', `learning-rate factor per epoch (default ${MLP_DEFAULTS.lrDecay})`)
     .option('--batch <n>', `minibatch size (default ${MLP_DEFAULTS.batchSize})`)
     .option('--hidden <f>', `hidden activation: ${ACTIVATIONS.join(' | ')}`, MLP_DEFAULTS.hidden)
+    .option('--output <f>', 'output layer: softmax (cross-entropy) | sigmoid (per-output binary cross-entropy; error ŷ − y as eRBP\'s E+/E− neurons)', MLP_DEFAULTS.output)
     .option('--json', 'print one JSON object instead of text')
     .action((flags: BaselineFlags) => {
       const layers = parseLayers(flags.layers);
       if (!(TRAINING_MODES as readonly string[]).includes(flags.mode)) throw new UsageError(`--mode must be one of ${TRAINING_MODES.join(', ')}, got \`${flags.mode}\``);
       if (!(ACTIVATIONS as readonly string[]).includes(flags.hidden)) throw new UsageError(`--hidden must be one of ${ACTIVATIONS.join(', ')}, got \`${flags.hidden}\``);
+      if (flags.output !== 'softmax' && flags.output !== 'sigmoid') throw new UsageError(`--output must be softmax or sigmoid, got \`${flags.output}\``);
       const mode = flags.mode as TrainingMode;
       const epochs = positiveInt('--epochs', flags.epochs);
       const seed = parseIntFlag(flags.seed, '--seed', 0, MAX_SEED)!;
@@ -85,7 +88,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const batchSize = flags.batch === undefined ? undefined : positiveInt('--batch', flags.batch);
 
       const data = resolveDataFlag(flags.data, { trainSamples, testSamples });
-      const options = { layers, mode, epochs, seed, learningRate, lrDecay, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation };
+      const options = { layers, mode, epochs, seed, learningRate, lrDecay, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation, output: flags.output as OutputKind };
       const problems = checkMlpOptions(options, data.train);
       if (problems.length > 0) throw new UsageError(problems.join('; '));
 
@@ -107,6 +110,7 @@ export function register(program: Command, ctx: CommandContext): void {
             mode,
             layers,
             hidden: flags.hidden,
+            output: flags.output,
             data: data.spec,
             train_samples: data.train.n,
             test_samples: data.test.n,

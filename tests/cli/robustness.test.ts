@@ -144,6 +144,7 @@ const cases: Record<string, BadCase> = {
   'baseline: --layers too large': usage(() => ['baseline', '--layers', '784-99999999-10'], /--layers sizes must be in 1\.\./),
   'baseline: --layers with too many weights': usage(() => ['baseline', '--layers', '784-30000-10'], /weights; at most/),
   'baseline: bad --data': usage(() => ['baseline', '--data', 'nope'], /unknown data set `nope`/),
+  'baseline: bad --output': usage(() => ['baseline', '--output', 'relu'], /--output must be softmax or sigmoid/),
   'train: bad --data': usage(() => ['train', 'dsl-examples/erbp-mnist.snn', '--data', 'nope', '--train-samples', '2'], /unknown data set `nope`/),
   'sweep: bad --data': usage(() => ['sweep', 'dsl-examples/erbp-mnist.snn', '--data', 'mnist:', '--vary', 'synapse.weight.mant_bits=4'], /names no directory/),
   'baseline: --lr not a number': usage(() => ['baseline', '--lr', 'fast'], /--lr must be a positive number/),
@@ -198,7 +199,7 @@ const commandFlags: Record<string, string[]> = {
   diff: ['--steps', '--seed', '--tau', '--input-level', '--target', '--set', '--json'],
   train: ['--epochs', '--train-samples', '--test-samples', '--data', '--seed', '--workers', '--checkpoint-every', '--log-every', '--resume', '--target', '--set'],
   sweep: ['--vary', '--seeds', '--seed', '--mode', '--steps', '--prune', '--relearn', '--workers', '--max-points', '--baseline', '--target', '--set'],
-  baseline: ['--layers', '--mode', '--epochs', '--seed', '--lr', '--batch', '--hidden', '--lr-decay', '--train-samples', '--data'],
+  baseline: ['--layers', '--mode', '--epochs', '--seed', '--lr', '--batch', '--hidden', '--output', '--lr-decay', '--train-samples', '--data'],
 };
 
 describe('random command lines', () => {
