@@ -28,7 +28,14 @@ export const CTL_STOP = 5;
 export const CTL_READY = 6;
 /** 1 = a worker failed (its message is on the error port). */
 export const CTL_ERROR = 7;
-export const CTL_WORDS = 8;
+/**
+ * Threads currently asleep in `Atomics.wait` (any word): a thread that arrives or signals calls `Atomics.notify`
+ * only when this is non-zero, so a step whose waits all end while spinning makes no notify call.
+ */
+export const CTL_SLEEPERS = 8;
+/** Bumped by the main thread whenever it rewrites the shared counter slots (loadState): threads re-read them. */
+export const CTL_COUNTERS_EPOCH = 9;
+export const CTL_WORDS = 10;
 
 /** Counter slots per core, in this order; learning updates and cycles stay on the main thread. */
 export const CNT_SYNAPTIC = 0;
@@ -45,7 +52,7 @@ export interface ThreadInit {
   readonly thread: number;
   readonly threads: number;
   readonly seed: number;
-  /** Spin iterations before a blocking wait (0 when threads outnumber CPUs). */
+  /** Maximum spin iterations before a blocking wait (0 when threads outnumber CPUs); see `SpinBudget`. */
   readonly spin: number;
   readonly ctrl: Int32Array;
   readonly owned: readonly number[];

@@ -14,8 +14,9 @@
  * The learning engine runs on the main thread after the route barrier, so it sees the same state as in a
  * single-thread run; the weights it writes are shared, and workers see them at the next step signal.
  *
- * Waiting: a thread spins briefly (100 loads) on the control words, then sleeps in `Atomics.wait` (no
- * spinning when there are more threads than CPUs). `close()` stops the workers; they are unref'd so an
+ * Waiting: a thread spins on the control words for an adaptive budget (`SpinBudget`, at most `spin` loads),
+ * then sleeps in `Atomics.wait` (no spinning when there are more threads than CPUs); arrivals and the step signal
+ * call `Atomics.notify` only when some thread sleeps (CTL_SLEEPERS). `close()` stops the workers; they are unref'd so an
  * unclosed run cannot keep the process alive.
  */
 import { existsSync } from 'node:fs';
@@ -31,18 +32,25 @@ import { WasmHeap } from '../kernels/wasm/heap.js';
 import { packageRoot } from '../../compiler/paths.js';
 import {
   assignCores, CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_ARRIVE_INTEGRATE, CTL_ARRIVE_ROUTE,
-  CTL_READY, CTL_SOURCE_COUNT, CTL_START, CTL_STEP, CTL_STOP, CTL_WORDS, MAX_OVERFLOW_NAMES, overflowNamesOf,
+  CTL_COUNTERS_EPOCH, CTL_READY, CTL_SOURCE_COUNT, CTL_START, CTL_STEP, CTL_STOP, CTL_WORDS, MAX_OVERFLOW_NAMES, overflowNamesOf,
   sharedCoreRuntime, sharedInt32, sharedIrCore, sharedRouting, type SharedCore, type ThreadInit,
 } from './layout.js';
-import { arrive, ThreadShare, waitAtLeast } from './thread-share.js';
+import { arrive, signal, SpinBudget, ThreadShare, waitAtLeast } from './thread-share.js';
+
+/**
+ * Default maximum spin (loads, ≈ 10–15 ns each here, so ≈ 0.2–0.3 ms) before a wait sleeps; each wait site adapts
+ * its budget below it (`SpinBudget`). A step of CUBA 16k is ≈ 40 µs of work: a wait that sleeps costs a wake-up of
+ * tens of µs, so the spin has to outlast the partner's share of a step (docs/performance.md, fifth pass).
+ */
+export const DEFAULT_SPIN = 20_000;
 
 export interface ParallelOptions extends Omit<EmulatorOptions, 'cores' | 'heap'> {
   /** Threads computing cores, the main thread included (≥ 1; capped at the number of cores). */
   readonly workers: number;
   /**
-   * Spin iterations before a blocking `Atomics.wait` (default 100 if threads ≤ CPUs, else 0). Long spins were
-   * measured to be much slower on a busy 2-CPU machine (docs/performance.md): a spinning thread takes the CPU
-   * its partner needs to reach the barrier.
+   * Maximum spin iterations before a blocking `Atomics.wait` (default DEFAULT_SPIN if threads ≤ CPUs, else 0).
+   * Each wait site adapts its budget between 64 and this (`SpinBudget`): long spins that end in long sleeps mean
+   * the partner was descheduled, and a spinning thread would only take the CPU someone else needs.
    */
   readonly spin?: number;
 }
@@ -73,6 +81,9 @@ export class ParallelEmulator extends Emulator {
   private readonly workers: Worker[] = [];
   private readonly errorPorts: MessagePort[] = [];
   private readonly spin: number;
+  /** Spin budgets of the main thread's two wait sites (see `SpinBudget`). */
+  private readonly atIntegrate: SpinBudget;
+  private readonly atRoute: SpinBudget;
   private seq = 0;
   private closed = false;
 
@@ -85,7 +96,9 @@ export class ParallelEmulator extends Emulator {
     super(ir, { ...options, cores, heap });
     const threads = threadCount(ir, options.workers);
     this.threads = threads;
-    this.spin = options.spin ?? (threads <= availableParallelism() ? 100 : 0);
+    this.spin = options.spin ?? (threads <= availableParallelism() ? DEFAULT_SPIN : 0);
+    this.atIntegrate = new SpinBudget(this.spin);
+    this.atRoute = new SpinBudget(this.spin);
     this.ctrl = sharedInt32(CTL_WORDS);
     const sharedCores: SharedCore[] = cores.map((rt) => ({
       ir: sharedIrCore(rt.ir, rt.weights), ringSlots: rt.ringSlots, ports: rt.ports, ring: rt.ring, weights: rt.weights,
@@ -119,7 +132,7 @@ export class ParallelEmulator extends Emulator {
           this.workers.push(w);
           this.errorPorts.push(port1);
         }
-        waitAtLeast(this.ctrl, CTL_READY, threads - 1, 0, () => this.fail());
+        waitAtLeast(this.ctrl, CTL_READY, threads - 1, new SpinBudget(0), () => this.fail());
       } catch (e) {
         this.close();
         throw e;
@@ -147,14 +160,11 @@ export class ParallelEmulator extends Emulator {
     for (let k = 0; k < n; k++) sourceSpikes[k] = spikes[k]!; // no subarray view per step
     Atomics.store(ctrl, CTL_SOURCE_COUNT, n);
     Atomics.store(ctrl, CTL_STEP, t);
-    if (this.threads > 1) {
-      Atomics.store(ctrl, CTL_START, seq);
-      Atomics.notify(ctrl, CTL_START);
-    }
+    if (this.threads > 1) signal(ctrl, CTL_START, seq);
     this.share.integrate(t);
     if (this.threads > 1) {
       arrive(ctrl, CTL_ARRIVE_INTEGRATE);
-      waitAtLeast(ctrl, CTL_ARRIVE_INTEGRATE, this.threads * seq, this.spin, () => this.fail());
+      waitAtLeast(ctrl, CTL_ARRIVE_INTEGRATE, this.threads * seq, this.atIntegrate, () => this.fail());
     }
     const { coreSpikes, coreSpikeCount } = this.init0;
     for (let c = 0; c < coreSpikes.length; c++) {
@@ -166,7 +176,7 @@ export class ParallelEmulator extends Emulator {
 
   protected override route(t: number): void {
     this.share.route(t, Atomics.load(this.ctrl, CTL_SOURCE_COUNT));
-    if (this.threads > 1) waitAtLeast(this.ctrl, CTL_ARRIVE_ROUTE, (this.threads - 1) * this.seq, this.spin, () => this.fail());
+    if (this.threads > 1) waitAtLeast(this.ctrl, CTL_ARRIVE_ROUTE, (this.threads - 1) * this.seq, this.atRoute, () => this.fail());
     this.syncCounters();
   }
 
@@ -188,7 +198,7 @@ export class ParallelEmulator extends Emulator {
         const w = ov[ob + 2 * k]!;
         const s = ov[ob + 2 * k + 1]!;
         if (w === 0 && s === 0) {
-          delete pub.overflow[names[k]!];
+          if (pub.overflow[names[k]!] !== undefined) delete pub.overflow[names[k]!];
           continue;
         }
         const o = (pub.overflow[names[k]!] ??= { wrap: 0, saturate: 0 });
@@ -218,6 +228,7 @@ export class ParallelEmulator extends Emulator {
         ov[ob + 2 * k + 1] = o?.saturate ?? 0;
       }
     });
+    Atomics.add(this.ctrl, CTL_COUNTERS_EPOCH, 1);
   }
 
   /** Stops the worker threads (idempotent). The emulator cannot step afterwards. */

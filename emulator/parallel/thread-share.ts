@@ -13,8 +13,8 @@ import { WasmHeap } from '../kernels/wasm/heap.js';
 import { instantiateCuba, stepCubaWasm, type CubaWasmGroup, type CubaWasmKernel } from '../kernels/wasm/cuba-wasm.js';
 import { newCounters, type CoreCounters, type GroupState } from '../state.js';
 import {
-  CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_ERROR, MAX_OVERFLOW_NAMES,
-  type SharedCore, type ThreadInit,
+  CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_COUNTERS_EPOCH, CTL_ERROR, CTL_SLEEPERS,
+  MAX_OVERFLOW_NAMES, type SharedCore, type ThreadInit,
 } from './layout.js';
 
 /** Per owned core: the views and constants the hot loops need. */
@@ -42,6 +42,10 @@ export class ThreadShare {
 
   /** This thread's instance of the WebAssembly kernel on the shared memory, or null. */
   private readonly kernel: CubaWasmKernel | null;
+  /** The step's spikes (sources, then every core's list) in one list, so route makes one `FanOut.deliver` call. */
+  private readonly stepSpikes: Int32Array;
+  /** The CTL_COUNTERS_EPOCH value this thread's working counters were last read at (−1: never). */
+  private countersEpoch = -1;
 
   constructor(private readonly init: ThreadInit) {
     const { cores, routing, meshes, neuronCount } = init;
@@ -79,6 +83,7 @@ export class ThreadShare {
       }
       : null;
     this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena);
+    this.stepSpikes = new Int32Array(Math.max(neuronCount, 1));
     // Hops only for neurons of owned cores (the sending core counts them).
     this.hopsOf = new Float64Array(neuronCount);
     for (const o of this.owned) {
@@ -98,7 +103,8 @@ export class ThreadShare {
 
   /**
    * The shared counter slots are the source of truth (the main thread may rewrite them, e.g. when it restores a
-   * saved state): each step starts by reading them into the thread's working counters.
+   * saved state, and then bumps CTL_COUNTERS_EPOCH): a step whose epoch is new starts by reading them into the
+   * thread's working counters. Between rewrites only this thread writes its cores' slots, so they already agree.
    */
   private pullCounters(o: OwnedCore): void {
     const sh = this.init.counters;
@@ -129,8 +135,11 @@ export class ThreadShare {
   /** Phase 2 for the owned cores: kernels, then the core's spikes as global ids, then publish counters. */
   integrate(t: number): void {
     const { coreSpikes, coreSpikeCount, counters: shared } = this.init;
+    const epoch = Atomics.load(this.init.ctrl, CTL_COUNTERS_EPOCH);
+    const pull = epoch !== this.countersEpoch;
+    this.countersEpoch = epoch;
     for (const o of this.owned) {
-      this.pullCounters(o);
+      if (pull) this.pullCounters(o);
       const sc = o.sc;
       const n = sc.ir.compartmentCount;
       const slotBase = (t % sc.ringSlots) * sc.ports * n;
@@ -195,11 +204,17 @@ export class ThreadShare {
   /** Phase 3 into the owned cores: every spike of step t, its routes into owned cores, that axon's rows. */
   route(t: number, sourceCount: number): void {
     const { sourceSpikes, coreSpikes, coreSpikeCount } = this.init;
-    this.deliverList(t, sourceSpikes, sourceCount);
+    // One list, one delivery call: per call FanOut resets and sums per-core bookkeeping (and the WebAssembly
+    // path crosses into the module), which with one call per core cost more than the spikes at 16k–64k.
+    const all = this.stepSpikes;
+    let m = 0;
+    for (let k = 0; k < sourceCount; k++) all[m++] = sourceSpikes[k]!;
     for (let c = 0; c < coreSpikes.length; c++) {
       const n = coreSpikeCount[c]!;
-      if (n > 0) this.deliverList(t, coreSpikes[c]!, n);
+      const list = coreSpikes[c]!;
+      for (let k = 0; k < n; k++) all[m++] = list[k]!;
     }
+    if (m > 0) this.fanOut.deliver(all, m, t, this.init.seed, this.rings, this.weights, this.countersOf);
     const shared = this.init.counters;
     for (const o of this.owned) {
       const base = o.index * CNT_SLOTS;
@@ -207,29 +222,85 @@ export class ThreadShare {
       shared[base + CNT_BLANKED] = o.counters.blankedOut;
     }
   }
-
-  private deliverList(t: number, ids: Int32Array, count: number): void {
-    this.fanOut.deliver(ids, count, t, this.init.seed, this.rings, this.weights, this.countersOf);
-  }
 }
 
 const EMPTY_RING = new Float64Array(0);
 const EMPTY_WEIGHTS = new Int32Array(0);
 
-/** Waits until ctrl[idx] ≥ target: spins `spin` loads, then sleeps in Atomics.wait; throws if a worker failed. */
-export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin: number, onError: () => never): void {
-  for (let i = 0; i < spin; i++) if (Atomics.load(ctrl, idx) >= target) return;
-  for (;;) {
-    const v = Atomics.load(ctrl, idx);
-    if (v >= target) return;
-    if (Atomics.load(ctrl, CTL_ERROR) !== 0) onError();
-    Atomics.wait(ctrl, idx, v, 200);
+/** While a wait site's budget is at its minimum, every PROBE_EVERY-th wait spins the full maximum once. */
+export const PROBE_EVERY = 32;
+
+/**
+ * The spin budget of one wait site (loads before sleeping), adapted to what the spins meet. A wait that ended
+ * while spinning, after at least one load, sets it to `max`: spinning avoided a sleep and a wake-up (tens of µs,
+ * more than a CUBA 16k step's work). A wait that slept divides it by 4 (down to `min`): the partner was not
+ * running — on a loaded machine another process had its CPU, or both threads share one CPU and the partner runs
+ * only once this thread sleeps — and a long spin only takes a CPU from someone. At `min`, every PROBE_EVERY-th
+ * wait spins up to `max` once, so the budget comes back when both threads run again. Timing only: results never
+ * depend on it.
+ */
+export class SpinBudget {
+  budget: number;
+  readonly min: number;
+  private waits = 0;
+
+  constructor(readonly max: number, min = 64) {
+    this.min = Math.min(min, max);
+    this.budget = max;
+  }
+
+  /** The number of loads the next wait may spin. */
+  next(): number {
+    if (this.budget > this.min) return this.budget;
+    return ++this.waits % PROBE_EVERY === 0 ? this.max : this.min;
+  }
+
+  /** After a wait: it ended during its spin after `loads` loads (≥ 1), or slept (`loads` = −1). */
+  done(loads: number): void {
+    if (loads > 0) this.budget = this.max;
+    else if (loads < 0) this.budget = Math.max(this.min, this.budget >> 2);
   }
 }
 
-/** Adds one arrival to a barrier counter and wakes its waiters. */
+/**
+ * Waits until ctrl[idx] ≥ target: spins up to `spin.next()` loads, then sleeps in Atomics.wait (counted in
+ * CTL_SLEEPERS while asleep); tells `spin` how it went; throws if a worker failed.
+ *
+ * Why the sleeper count is enough for `signal`/`arrive` to skip the notify: a sleeper adds itself before the
+ * final check inside Atomics.wait, a signaller stores before it reads the count (all sequentially consistent).
+ * Either the signaller sees the sleeper and notifies, or the sleeper's check sees the new value and does not sleep.
+ */
+export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin: SpinBudget, onError: () => never): void {
+  const n = spin.next();
+  for (let i = 0; i < n; i++) {
+    if (Atomics.load(ctrl, idx) >= target) {
+      spin.done(i);
+      return;
+    }
+  }
+  Atomics.add(ctrl, CTL_SLEEPERS, 1);
+  for (;;) {
+    const v = Atomics.load(ctrl, idx);
+    if (v >= target) break;
+    if (Atomics.load(ctrl, CTL_ERROR) !== 0) {
+      Atomics.sub(ctrl, CTL_SLEEPERS, 1);
+      onError();
+    }
+    Atomics.wait(ctrl, idx, v, 200);
+  }
+  Atomics.sub(ctrl, CTL_SLEEPERS, 1);
+  spin.done(n > 0 ? -1 : 0);
+}
+
+/** Adds one arrival to a barrier counter and wakes its waiters, if any thread sleeps. */
 export function arrive(ctrl: Int32Array, idx: number): void {
   Atomics.add(ctrl, idx, 1);
-  Atomics.notify(ctrl, idx);
+  if (Atomics.load(ctrl, CTL_SLEEPERS) !== 0) Atomics.notify(ctrl, idx);
+}
+
+/** Stores a control word and wakes its waiters, if any thread sleeps. */
+export function signal(ctrl: Int32Array, idx: number, value: number): void {
+  Atomics.store(ctrl, idx, value);
+  if (Atomics.load(ctrl, CTL_SLEEPERS) !== 0) Atomics.notify(ctrl, idx);
 }
 

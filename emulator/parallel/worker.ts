@@ -7,7 +7,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import {
   CTL_ARRIVE_INTEGRATE, CTL_ARRIVE_ROUTE, CTL_ERROR, CTL_READY, CTL_SOURCE_COUNT, CTL_START, CTL_STEP, CTL_STOP, type ThreadInit,
 } from './layout.js';
-import { arrive, ThreadShare, waitAtLeast } from './thread-share.js';
+import { arrive, SpinBudget, ThreadShare, waitAtLeast } from './thread-share.js';
 
 const { init, errorPort } = workerData as { init: ThreadInit; errorPort: MessagePort };
 const ctrl = init.ctrl;
@@ -19,15 +19,17 @@ function fail(): never {
 try {
   const share = new ThreadShare(init);
   arrive(ctrl, CTL_READY);
+  const atStart = new SpinBudget(init.spin);
+  const atIntegrate = new SpinBudget(init.spin);
   let seq = 0;
   for (;;) {
     seq++;
-    waitAtLeast(ctrl, CTL_START, seq, init.spin, fail);
+    waitAtLeast(ctrl, CTL_START, seq, atStart, fail);
     if (Atomics.load(ctrl, CTL_STOP) !== 0) break;
     const t = Atomics.load(ctrl, CTL_STEP);
     share.integrate(t);
     arrive(ctrl, CTL_ARRIVE_INTEGRATE);
-    waitAtLeast(ctrl, CTL_ARRIVE_INTEGRATE, init.threads * seq, init.spin, fail);
+    waitAtLeast(ctrl, CTL_ARRIVE_INTEGRATE, init.threads * seq, atIntegrate, fail);
     share.route(t, Atomics.load(ctrl, CTL_SOURCE_COUNT));
     arrive(ctrl, CTL_ARRIVE_ROUTE);
   }
