@@ -5,7 +5,6 @@
 import type { Command } from 'commander';
 import { MAX_SEED, parseIntFlag, UsageError } from '../io.js';
 import type { CommandContext } from '../main.js';
-import { DiagnosticError } from '../../compiler/diagnostics/diagnostic.js';
 import { DATA_SPEC_FORMS, DEFAULT_DATA_SPEC } from '../../data/registry.js';
 import { resolveDataFlag } from '../data-flag.js';
 import { ACTIVATIONS, MLP_DEFAULTS, TRAINING_MODES, checkMlpOptions, trainMlp, type Activation, type EpochMetrics, type OutputKind, type TrainingMode } from '../../baseline/mlp.js';
