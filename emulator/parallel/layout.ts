@@ -52,7 +52,7 @@ export interface ThreadInit {
   readonly thread: number;
   readonly threads: number;
   readonly seed: number;
-  /** Maximum spin iterations before a blocking wait (0 when threads outnumber CPUs); see `SpinBudget`. */
+  /** Maximum spin in µs before a blocking wait (0 when threads outnumber CPUs); see `SpinBudget`. */
   readonly spin: number;
   readonly ctrl: Int32Array;
   readonly owned: readonly number[];

@@ -14,7 +14,7 @@
  * The learning engine runs on the main thread after the route barrier, so it sees the same state as in a
  * single-thread run; the weights it writes are shared, and workers see them at the next step signal.
  *
- * Waiting: a thread spins on the control words for an adaptive budget (`SpinBudget`, at most `spin` loads),
+ * Waiting: a thread spins on the control words for an adaptive budget (`SpinBudget`, at most `spin` µs),
  * then sleeps in `Atomics.wait` (no spinning when there are more threads than CPUs); arrivals and the step signal
  * call `Atomics.notify` only when some thread sleeps (CTL_SLEEPERS). `close()` stops the workers; they are unref'd so an
  * unclosed run cannot keep the process alive.
@@ -38,18 +38,18 @@ import {
 import { arrive, signal, SpinBudget, ThreadShare, waitAtLeast } from './thread-share.js';
 
 /**
- * Default maximum spin (loads, ≈ 10–15 ns each here, so ≈ 0.2–0.3 ms) before a wait sleeps; each wait site adapts
- * its budget below it (`SpinBudget`). A step of CUBA 16k is ≈ 40 µs of work: a wait that sleeps costs a wake-up of
- * tens of µs, so the spin has to outlast the partner's share of a step (docs/performance.md, fifth pass).
+ * Default maximum spin (µs) before a wait sleeps; each wait site adapts its budget below it (`SpinBudget`). A step
+ * of CUBA 64k is ≈ 170 µs of work, and a wait that sleeps costs a wake-up of tens of µs, so the spin has to
+ * outlast the partner's share of a step with room for its hiccups (docs/performance.md, sixth pass).
  */
-export const DEFAULT_SPIN = 20_000;
+export const DEFAULT_SPIN = 1000;
 
 export interface ParallelOptions extends Omit<EmulatorOptions, 'cores' | 'heap'> {
   /** Threads computing cores, the main thread included (≥ 1; capped at the number of cores). */
   readonly workers: number;
   /**
-   * Maximum spin iterations before a blocking `Atomics.wait` (default DEFAULT_SPIN if threads ≤ CPUs, else 0).
-   * Each wait site adapts its budget between 64 and this (`SpinBudget`): long spins that end in long sleeps mean
+   * Maximum spin in µs before a blocking `Atomics.wait` (default DEFAULT_SPIN if threads ≤ CPUs, else 0).
+   * Each wait site adapts its budget between 2 µs and this (`SpinBudget`): long spins that end in long sleeps mean
    * the partner was descheduled, and a spinning thread would only take the CPU someone else needs.
    */
   readonly spin?: number;

@@ -230,26 +230,29 @@ const EMPTY_WEIGHTS = new Int32Array(0);
 /** While a wait site's budget is at its minimum, every PROBE_EVERY-th wait spins the full maximum once. */
 export const PROBE_EVERY = 32;
 
+/** Loads between two clock reads while spinning (a clock read costs as much as ≈ 20–50 loads). */
+const LOADS_PER_CLOCK = 128;
+
 /**
- * The spin budget of one wait site (loads before sleeping), adapted to what the spins meet. A wait that ended
- * while spinning, after at least one load, sets it to `max`: spinning avoided a sleep and a wake-up (tens of µs,
- * more than a CUBA 16k step's work). A wait that slept divides it by 4 (down to `min`): the partner was not
- * running — on a loaded machine another process had its CPU, or both threads share one CPU and the partner runs
- * only once this thread sleeps — and a long spin only takes a CPU from someone. At `min`, every PROBE_EVERY-th
- * wait spins up to `max` once, so the budget comes back when both threads run again. Timing only: results never
- * depend on it.
+ * The spin budget of one wait site (µs of spinning before sleeping), adapted to what the spins meet. A wait that
+ * ended while spinning, after at least one load, sets it to `max`: spinning avoided a sleep and a wake-up (tens of
+ * µs in a virtual machine, as much as a CUBA 16k step's work). A wait that slept divides it by 4 (down to `min`):
+ * the partner was not running — on a loaded machine another process had its CPU, or both threads share one CPU
+ * and the partner runs only once this thread sleeps — and a long spin only takes a CPU from someone. At `min`,
+ * every PROBE_EVERY-th wait spins up to `max` once, so the budget comes back when both threads run again. Timing
+ * only: results never depend on it.
  */
 export class SpinBudget {
   budget: number;
   readonly min: number;
   private waits = 0;
 
-  constructor(readonly max: number, min = 64) {
+  constructor(readonly max: number, min = 2) {
     this.min = Math.min(min, max);
     this.budget = max;
   }
 
-  /** The number of loads the next wait may spin. */
+  /** The spin time (µs) the next wait may use. */
   next(): number {
     if (this.budget > this.min) return this.budget;
     return ++this.waits % PROBE_EVERY === 0 ? this.max : this.min;
@@ -263,19 +266,29 @@ export class SpinBudget {
 }
 
 /**
- * Waits until ctrl[idx] ≥ target: spins up to `spin.next()` loads, then sleeps in Atomics.wait (counted in
- * CTL_SLEEPERS while asleep); tells `spin` how it went; throws if a worker failed.
+ * Waits until ctrl[idx] ≥ target: spins for up to `spin.next()` µs (the clock is read every LOADS_PER_CLOCK
+ * loads: a load takes ≈ 1 ns, so a budget in loads would be machine-dependent and was far shorter than intended),
+ * then sleeps in Atomics.wait (counted in CTL_SLEEPERS while asleep); tells `spin` how it went; throws if a worker
+ * failed.
  *
  * Why the sleeper count is enough for `signal`/`arrive` to skip the notify: a sleeper adds itself before the
  * final check inside Atomics.wait, a signaller stores before it reads the count (all sequentially consistent).
  * Either the signaller sees the sleeper and notifies, or the sleeper's check sees the new value and does not sleep.
  */
 export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin: SpinBudget, onError: () => never): void {
-  const n = spin.next();
-  for (let i = 0; i < n; i++) {
-    if (Atomics.load(ctrl, idx) >= target) {
-      spin.done(i);
-      return;
+  const us = spin.next();
+  if (Atomics.load(ctrl, idx) >= target) {
+    spin.done(0);
+    return;
+  }
+  if (us > 0) {
+    const deadline = performance.now() + us / 1000;
+    for (let i = 1; ; i++) {
+      if (Atomics.load(ctrl, idx) >= target) {
+        spin.done(i);
+        return;
+      }
+      if (i % LOADS_PER_CLOCK === 0 && performance.now() >= deadline) break;
     }
   }
   Atomics.add(ctrl, CTL_SLEEPERS, 1);
@@ -289,7 +302,7 @@ export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin:
     Atomics.wait(ctrl, idx, v, 200);
   }
   Atomics.sub(ctrl, CTL_SLEEPERS, 1);
-  spin.done(n > 0 ? -1 : 0);
+  spin.done(us > 0 ? -1 : 0);
 }
 
 /** Adds one arrival to a barrier counter and wakes its waiters, if any thread sleeps. */
