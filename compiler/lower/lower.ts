@@ -90,22 +90,23 @@ function err(code: string, message: string, span?: Span, hint?: string): Diagnos
 /**
  * Values that decide a projection's weight format: the weights (accumulator units), plus the bounds a plastic
  * weight may reach. `signs` picks the sign mode (an unbounded plastic weight may take either sign); `range`
- * picks the exponent.
+ * (the weights) and `bounds` pick the exponent (`chooseWeightExponent`).
  */
-function formatProbe(acc: Float64Array, p: Projection, bounds: readonly [number, number] | undefined, unit: number): { signs: Float64Array; range: Float64Array } {
+function formatProbe(
+  acc: Float64Array, p: Projection, bounds: readonly [number, number] | undefined, unit: number,
+): { signs: Float64Array; range: Float64Array; bounds?: readonly [number, number] } {
   if (!p.rule) return { signs: acc, range: acc };
+  const signs = new Float64Array(acc.length + 2);
+  signs.set(acc);
   if (!bounds) {
-    const signs = new Float64Array(acc.length + 2);
-    signs.set(acc);
     signs[acc.length] = -1;
     signs[acc.length + 1] = 1;
     return { signs, range: acc };
   }
-  const range = new Float64Array(acc.length + 2);
-  range.set(acc);
-  range[acc.length] = bounds[0] / unit;
-  range[acc.length + 1] = bounds[1] / unit;
-  return { signs: range, range };
+  const b: [number, number] = [bounds[0] / unit, bounds[1] / unit];
+  signs[acc.length] = b[0];
+  signs[acc.length + 1] = b[1];
+  return { signs, range: acc, bounds: b };
 }
 
 export function lower(network: Network, profile: TargetProfile, options: LowerOptions = {}): LowerResult {
@@ -223,25 +224,25 @@ export function lower(network: Network, profile: TargetProfile, options: LowerOp
   };
   // nsat per-sum gain: one exponent per (population, port), the largest any projection into it needs.
   const gain = new Map<string, number>();
-  const prepared: { inf: ProjectionInfo; acc: Float64Array; fmt: WeightFormat; range: Float64Array }[] = [];
+  const prepared: { inf: ProjectionInfo; acc: Float64Array; fmt: WeightFormat; range: Float64Array; bounds?: readonly [number, number] }[] = [];
   for (const inf of infos) {
     const acc = accUnits(inf);
     const rule = inf.projection.rule ? ruleByName.get(inf.projection.rule) : undefined;
     const unit = scales.get(inf.post.name)![inf.domain]!;
-    const { signs, range } = formatProbe(acc, inf.projection, inf.projection.bounds ?? rule?.bounds, unit);
+    const { signs, range, bounds } = formatProbe(acc, inf.projection, inf.projection.bounds ?? rule?.bounds, unit);
     const fmt = formatFor(inf, signs);
     if (!fmt) continue;
-    prepared.push({ inf, acc, fmt, range });
+    prepared.push({ inf, acc, fmt, range, bounds });
     if (perSumNsat) {
       const key = `${inf.post.name}/${inf.irPort}`;
-      gain.set(key, Math.max(gain.get(key) ?? -Infinity, chooseWeightExponent(range, fmt)));
+      gain.set(key, Math.max(gain.get(key) ?? -Infinity, chooseWeightExponent(range, fmt, bounds)));
     }
   }
   const emitProjections: EmitProjection[] = [];
   const learning: LearningProgram[] = [];
-  for (const { inf, acc, fmt, range } of prepared) {
+  for (const { inf, acc, fmt, range, bounds: boundsAcc } of prepared) {
     const proj = inf.projection;
-    const exp = perSumNsat ? gain.get(`${inf.post.name}/${inf.irPort}`)! : chooseWeightExponent(range, fmt);
+    const exp = perSumNsat ? gain.get(`${inf.post.name}/${inf.irPort}`)! : chooseWeightExponent(range, fmt, boundsAcc);
     const q = quantizeWeights(acc, fmt, { group: `${proj.name} weights`, span: proj.span }, exp);
     quant.push(inModelUnits(q.report, scales.get(inf.post.name)![inf.domain]!));
     const shift = perSumNsat ? 0 : fmt.alignShift + q.exp + fmt.baseShift;

@@ -88,8 +88,16 @@ export interface GroupInfo {
   readonly span?: Span;
 }
 
-/** The smallest exponent at which every value rounds inside the mantissa range (expMax if none does). */
-export function chooseWeightExponent(values: FloatArray, fmt: WeightFormat): number {
+/**
+ * The smallest exponent at which every value rounds inside the mantissa range (expMax if none does).
+ *
+ * `bounds` (same units), the range a plastic weight may reach, must fit too, but within one step: a bound
+ * that lands one step beyond the range is stored as the range's end. Bounds land there by construction — the
+ * compiler sizes the post-synaptic state's unit from the largest weight against a register of 2^b − 1, so a
+ * bound is a hair below a power of two of accumulator units and rounds to mantMax + 1 — and rejecting it would
+ * double the step of every weight of the projection (one bit of an 8-bit weight) to gain < 1 % of range.
+ */
+export function chooseWeightExponent(values: FloatArray, fmt: WeightFormat, bounds?: readonly [number, number]): number {
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < values.length; i++) {
@@ -100,7 +108,9 @@ export function chooseWeightExponent(values: FloatArray, fmt: WeightFormat): num
   const first = Math.min(fmt.expMin, fmt.expMax);
   for (let e = first; e <= fmt.expMax; e++) {
     const s = weightStep(fmt, e);
-    if (roundHalfEven(hi / s) <= fmt.mantMax && roundHalfEven(lo / s) >= fmt.mantMin) return e;
+    if (roundHalfEven(hi / s) > fmt.mantMax || roundHalfEven(lo / s) < fmt.mantMin) continue;
+    if (bounds && (roundHalfEven(bounds[1] / s) > fmt.mantMax + 1 || roundHalfEven(bounds[0] / s) < fmt.mantMin - 1)) continue;
+    return e;
   }
   return fmt.expMax;
 }

@@ -57,6 +57,42 @@ describe('weight quantization', () => {
     );
   });
 
+  it('bounds of a plastic weight must fit within one step: the finest such exponent, never the weights saturated', () => {
+    fc.assert(
+      fc.property(weights, fc.double({ min: 1, max: 1e6, noNaN: true }), fc.double({ min: 0.01, max: 1, noNaN: true }), (w, hiB, loFrac) => {
+        const fmt = weightFormat(dflt.synapse.weight, 'mixed');
+        const bounds: [number, number] = [-hiB * loFrac, hiB];
+        const e = chooseWeightExponent(w, fmt, bounds);
+        if (e === fmt.expMax) return;
+        const s = weightStep(fmt, e);
+        // The weights fit, the bounds fit to within one step...
+        expect(quantizeWeights(w, fmt, info, e).report.saturated).toBe(0);
+        expect(Math.round(bounds[1] / s)).toBeLessThanOrEqual(fmt.mantMax + 1);
+        expect(Math.round(bounds[0] / s)).toBeGreaterThanOrEqual(fmt.mantMin - 1);
+        // ...and one exponent finer, something does not.
+        if (e > fmt.expMin) {
+          const f = weightStep(fmt, e - 1);
+          const weightsFit = quantizeWeights(w, fmt, info, e - 1).report.saturated === 0;
+          const boundsFit = Math.round(bounds[1] / f) <= fmt.mantMax + 1 && Math.round(bounds[0] / f) >= fmt.mantMin - 1;
+          expect(weightsFit && boundsFit).toBe(false);
+        }
+        // Without the bounds, never a coarser exponent.
+        expect(chooseWeightExponent(w, fmt)).toBeLessThanOrEqual(e);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a bound a hair below a power of two of the step keeps the finer step (the 8-bit eRBP bound case)', () => {
+    const fmt = weightFormat(dflt.synapse.weight, 'mixed');
+    const step10 = weightStep(fmt, 10);
+    const bound = 128 * step10 * (1 - 1e-7); // rounds to 128 = mantMax + 1 at exponent 10
+    const w = Float64Array.from([0.2 * bound, -0.2 * bound]);
+    expect(chooseWeightExponent(w, fmt, [-bound, bound])).toBe(10);
+    // Two steps beyond the range is not within one step: the next exponent.
+    expect(chooseWeightExponent(w, fmt, [-bound, 129.6 * step10])).toBe(11);
+  });
+
   it('out-of-range values saturate to the range ends and are counted', () => {
     fc.assert(
       fc.property(weights, fc.integer({ min: 0, max: 16 }), (w, e) => {

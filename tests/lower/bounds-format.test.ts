@@ -1,0 +1,58 @@
+/**
+ * A plastic projection's `bounds` set its weight format: the compiler sizes the post-synaptic unit from the
+ * largest weight (the bound) against a 2^b − 1 register, so the bound lands a hair below a power of two of
+ * accumulator units. The exponent must then be the one at which the bound rounds to mantMax + 1 (stored as
+ * mantMax), not the next one up — that would halve the resolution of every weight of the projection (issue 6:
+ * eRBP's img→h1 used only [−64, 64] of its 8-bit range).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { checkSource } from '../../compiler/frontend.js';
+import { compileNetwork } from '../../compiler/compile.js';
+import { isSopProgram } from '../../emulator/learning/program.js';
+
+const net = (bound: number, fanIn: number) => `network t {
+  dt = 1 ms
+  population a = Poisson(${fanIn}) { rate_max = 100 Hz }
+  neuron N extends CubaLIF { state u : dendrite = 0; input err -> u; leak u tau 5 ms; v_threshold = 0.1 }
+  population b = N(3)
+  project a -> b : dense { w ~ uniform(-${bound / 5}, ${bound / 5}); bounds [-${bound}, ${bound}]; learn r }
+  rule r { on pre { w += 1e-2 * post.u } stochastic_rounding }
+}
+`;
+
+function lowered(bound: number, fanIn: number, target = 'default') {
+  const fe = checkSource(net(bound, fanIn), 't.snn', () => undefined);
+  expect(fe.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const r = compileNetwork(fe.network!, { target, frontendDiagnostics: fe.diagnostics });
+  expect(r.ir).toBeDefined();
+  const sg = r.ir!.cores.flatMap((c) => c.synapseGroups).find((g) => g.name === 'a->b')!;
+  const prog = r.ir!.learning.find(isSopProgram)!;
+  return { sg, prog };
+}
+
+describe('weight format of a bounded plastic projection', () => {
+  it('no wasted bit on the default target: the bound uses more than half of the 8-bit range', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.05, max: 2, noNaN: true }), fc.integer({ min: 4, max: 800 }), (bound, fanIn) => {
+        const { sg, prog } = lowered(bound, fanIn);
+        // The bound maps above half the mantissa range (before the fix: exactly 64 whenever the bound set the
+        // post-synaptic unit), and the rule's integer bounds stay inside the format.
+        expect(sg.weightMax).toBeGreaterThan(64);
+        expect(sg.weightMax).toBeLessThanOrEqual(127);
+        expect(prog.bounds).not.toBeNull();
+        expect(prog.bounds![1]).toBeGreaterThan(64);
+        expect(prog.bounds![1]).toBeLessThanOrEqual(128);
+        expect(-prog.bounds![0]).toBeGreaterThan(64);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('the eRBP example: img→h1 and h1→out with 2^10 steps and bounds ±127', () => {
+    const { sg, prog } = lowered(0.4, 784);
+    expect(sg.weightShift).toBe(10);
+    expect(sg.weightMax).toBe(127);
+    expect(prog.bounds).toEqual([-127, 127]);
+  });
+});
