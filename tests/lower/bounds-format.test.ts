@@ -8,7 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkSource } from '../../compiler/frontend.js';
-import { compileNetwork } from '../../compiler/compile.js';
+import { compileFile, compileNetwork } from '../../compiler/compile.js';
+import { join } from 'node:path';
+import { packageRoot } from '../../compiler/paths.js';
+import { resolveTarget } from '../../compiler/target/index.js';
+import { weightFormat } from '../../compiler/lower/quantize.js';
 import { isSopProgram } from '../../emulator/learning/program.js';
 
 const net = (bound: number, fanIn: number) => `network t {
@@ -54,5 +58,26 @@ describe('weight format of a bounded plastic projection', () => {
     expect(sg.weightShift).toBe(10);
     expect(sg.weightMax).toBe(127);
     expect(prog.bounds).toEqual([-127, 127]);
+  });
+
+  it('the shipped examples: every bounded plastic projection uses more than half of its mantissa range', () => {
+    for (const [file, target] of [['erbp-mnist.snn', 'default'], ['erbp-2h.snn', 'default'], ['erbp-plus.snn', 'default'], ['s2m-ecd.snn', 'default'], ['erbp-nsat-100.snn', 'nsat']] as const) {
+      const r = compileFile(join(packageRoot(), 'dsl-examples', file), { target });
+      expect(r.ir, file).toBeDefined();
+      const groups = r.ir!.cores.flatMap((c) => c.synapseGroups);
+      const w = resolveTarget(target).profile!.synapse.weight;
+      const mantMax = weightFormat(w, 'mixed').mantMax;
+      let checked = 0;
+      for (const prog of r.ir!.learning.filter(isSopProgram)) {
+        if (prog.bounds === null) continue;
+        const sg = groups.find((g) => g.name === prog.projection)!;
+        // More than half of the format's positive mantissa range (e.g. > 64 of 127): no bit lost to the exponent
+        // choice (before the fix: exactly half, 64 of 127 on `default`, 128 of 255 on `nsat`).
+        expect(prog.bounds[1], `${file} ${prog.projection}`).toBeGreaterThan((mantMax + 1) / 2);
+        expect(sg.weightMax, `${file} ${prog.projection}`).toBeLessThanOrEqual(mantMax);
+        checked++;
+      }
+      expect(checked, file).toBeGreaterThan(0);
+    }
   });
 });
