@@ -14,6 +14,7 @@ import { newCounters, type GroupState } from '../../emulator/state.js';
 import type { CubaGroup, LoihiGroup, StateVar } from '../../ir/types.js';
 import { randomIr, Rand } from '../emulator/random-ir.js';
 import { stepCubaGroupReference } from './cuba-reference.js';
+import { expectSameStep } from './same-step.js';
 import { stepNsatGroup } from '../../emulator/kernels/nsat.js';
 import { stepNsatGroupReference } from './nsat-reference.js';
 import type { NsatGroup } from '../../ir/types.js';
@@ -80,11 +81,8 @@ describe('optimised cuba kernel = reference kernel, bit for bit', () => {
               const inB = inA.slice();
               const na = stepCubaGroupReference(a, inA, 0, stride, ca, sa, 0);
               const nb = stepCubaGroup(b, inB, 0, stride, cb, sb, 0);
-              expect(nb).toBe(na);
-              expect(Array.from(sb.subarray(0, nb))).toEqual(Array.from(sa.subarray(0, na)));
-              for (const n of names) expect(Array.from(b.arrays[n]!), `${n} t=${t}`).toEqual(Array.from(a.arrays[n]!));
-              // Both consumed exactly their group's input slots.
-              expect(Array.from(inB)).toEqual(Array.from(inA));
+              // Same spikes and state; both consumed exactly their group's input slots.
+              expectSameStep(t, names, { gs: a, n: na, spikes: sa, input: inA }, { gs: b, n: nb, spikes: sb, input: inB });
               spikes += na;
               checked++;
             }
@@ -183,10 +181,7 @@ describe('prepared nsat kernel = reference kernel, bit for bit', () => {
           const inB = inA.slice();
           const na = stepNsatGroupReference(a, inA, 0, stride, ca, sa, 0);
           const nb = stepNsatGroup(b, inB, 0, stride, cb, sb, 0);
-          expect(nb).toBe(na);
-          expect(Array.from(sb.subarray(0, nb))).toEqual(Array.from(sa.subarray(0, na)));
-          for (const n of names) expect(Array.from(b.arrays[n]!), `${n} t=${t}`).toEqual(Array.from(a.arrays[n]!));
-          expect(Array.from(inB)).toEqual(Array.from(inA));
+          expectSameStep(t, names, { gs: a, n: na, spikes: sa, input: inA }, { gs: b, n: nb, spikes: sb, input: inB });
           spikes += na;
         }
         expect(cb).toEqual(ca);
