@@ -45,9 +45,25 @@ export interface MlpOptions {
   readonly output?: OutputKind;
   readonly seed?: number;
   readonly bdfaUpdate?: 'gradient' | 'printed';
+  /** Store the forward weights as integers, as a chip does (a quantization study in float; biases stay float). */
+  readonly quantize?: WeightQuantization;
   /** Called after every epoch (progress output). */
   readonly onEpoch?: (e: EpochMetrics) => void;
 }
+
+/**
+ * Forward weights of layer l are k·bound_l/2^(bits−1) with k an integer in −2^(bits−1)…2^(bits−1)−1 (two's complement,
+ * as the chip's mantissa): initial weights are rounded to the nearest step (clipped to the range), and every update
+ * W − η·g is rounded stochastically to a neighbouring step (unbiased, as the chip's learning engine does) and
+ * clipped. The stochastic draws come from their own generator, mulberry32(seed ^ QUANT_STREAM).
+ */
+export interface WeightQuantization {
+  readonly bits: number;
+  /** One bound per weight matrix (layer 1 first), or one for all. */
+  readonly bounds: readonly number[];
+}
+
+const QUANT_STREAM = 0x5157_0001;
 
 export const MLP_DEFAULTS = {
   batchSize: 10,
@@ -92,6 +108,12 @@ export function checkMlpOptions(o: MlpOptions, data?: Dataset): string[] {
   if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) errs.push(`batch size must be a positive integer, got ${o.batchSize}`);
   if (o.learningRate !== undefined && !(o.learningRate > 0 && Number.isFinite(o.learningRate))) errs.push(`learning rate must be positive, got ${o.learningRate}`);
   if (o.hidden !== undefined && !ACTIVATIONS.includes(o.hidden)) errs.push(`unknown activation ${o.hidden}; one of ${ACTIVATIONS.join(', ')}`);
+  if (o.quantize) {
+    const q = o.quantize;
+    if (!Number.isInteger(q.bits) || q.bits < 2 || q.bits > 24) errs.push(`weight bits must be an integer in 2..24, got ${q.bits}`);
+    if (q.bounds.length !== 1 && q.bounds.length !== o.layers.length - 1) errs.push(`give one weight bound or one per weight matrix (${o.layers.length - 1}), got ${q.bounds.length}`);
+    if (q.bounds.some((b) => !(b > 0 && Number.isFinite(b)))) errs.push(`weight bounds must be positive, got ${q.bounds.join(', ')}`);
+  }
   if (data) {
     const px = data.width * data.height;
     if (o.layers[0] !== px) errs.push(`the first layer must match the ${px} pixels of the data, got ${o.layers[0]}`);
@@ -131,6 +153,11 @@ export class Mlp {
   private readonly gc: Float64Array[] = [];
   private readonly gD: Float64Array[] = [];
   private readonly y: Float64Array;
+  /** Weight step per matrix and the integer range, when the weights are quantized. */
+  private qStep: number[] = [];
+  private qMin = 0;
+  private qMax = 0;
+  private qRng: Rng32 | undefined;
 
   constructor(
     layers: readonly number[],
@@ -181,6 +208,19 @@ export class Mlp {
         this.D.push(uniformMatrix(rng, size, Math.sqrt(6 / (n[l]! + n[L]!))));
         if (mode === 'bdfa') this.gD.push(new Float64Array(size));
       }
+    }
+  }
+
+  /** Quantizes the forward weights from now on (see WeightQuantization); rounds the current ones to nearest. */
+  quantizeWeights(q: WeightQuantization, rng: Rng32): void {
+    this.qMax = 2 ** (q.bits - 1) - 1;
+    this.qMin = -(2 ** (q.bits - 1));
+    this.qStep = this.W.map((_, l) => (q.bounds.length === 1 ? q.bounds[0]! : q.bounds[l]!) / 2 ** (q.bits - 1));
+    this.qRng = rng;
+    for (let l = 0; l < this.L; l++) {
+      const W = this.W[l]!;
+      const s = this.qStep[l]!;
+      for (let k = 0; k < W.length; k++) W[k] = Math.min(this.qMax, Math.max(this.qMin, Math.round(W[k]! / s))) * s;
     }
   }
 
@@ -421,7 +461,20 @@ export class Mlp {
     for (let l = 0; l < this.L; l++) {
       const W = this.W[l]!;
       const gW = this.gW[l]!;
-      for (let k = 0; k < W.length; k++) W[k] -= rate * gW[k]!;
+      if (this.qRng) {
+        const s = this.qStep[l]!;
+        const rng = this.qRng;
+        for (let k = 0; k < W.length; k++) {
+          const g = gW[k]!;
+          if (g === 0) continue; // no update: no draw, the weight stays on its step
+          const x = (W[k]! - rate * g) / s;
+          const lo = Math.floor(x);
+          const q = lo + (unitFloat(rng) < x - lo ? 1 : 0);
+          W[k] = Math.min(this.qMax, Math.max(this.qMin, q)) * s;
+        }
+      } else {
+        for (let k = 0; k < W.length; k++) W[k] -= rate * gW[k]!;
+      }
       const b = this.b[l]!;
       const gb = this.gb[l]!;
       for (let k = 0; k < b.length; k++) b[k] -= rate * gb[k]!;
@@ -470,6 +523,7 @@ export function trainMlp(train: Dataset, test: Dataset, options: MlpOptions): Ml
   const o = { ...MLP_DEFAULTS, ...given };
   const rng = mulberry32(o.seed);
   const net = new Mlp(o.layers, o.mode, o.hidden, o.output, rng);
+  if (o.quantize) net.quantizeWeights(o.quantize, mulberry32((o.seed ^ QUANT_STREAM) >>> 0));
   const lr0 = o.learningRate;
   const fbRate0 = o.feedbackLearningRate ?? lr0 / 10;
   const order = Array.from({ length: train.n }, (_, i) => i);

@@ -7,7 +7,7 @@ import { MAX_SEED, parseIntFlag, UsageError } from '../io.js';
 import type { CommandContext } from '../main.js';
 import { DATA_SPEC_FORMS, DEFAULT_DATA_SPEC } from '../../data/registry.js';
 import { resolveDataFlag } from '../data-flag.js';
-import { ACTIVATIONS, MLP_DEFAULTS, TRAINING_MODES, checkMlpOptions, trainMlp, type Activation, type EpochMetrics, type OutputKind, type TrainingMode } from '../../baseline/mlp.js';
+import { ACTIVATIONS, MLP_DEFAULTS, TRAINING_MODES, checkMlpOptions, trainMlp, type Activation, type EpochMetrics, type OutputKind, type TrainingMode, type WeightQuantization } from '../../baseline/mlp.js';
 
 interface BaselineFlags {
   layers: string;
@@ -23,6 +23,8 @@ interface BaselineFlags {
   lrDecay?: string;
   hidden: string;
   output: string;
+  weightBits?: string;
+  weightBounds?: string;
   json?: boolean;
 }
 
@@ -70,6 +72,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--batch <n>', `minibatch size (default ${MLP_DEFAULTS.batchSize})`)
     .option('--hidden <f>', `hidden activation: ${ACTIVATIONS.join(' | ')}`, MLP_DEFAULTS.hidden)
     .option('--output <f>', 'output layer: softmax (cross-entropy) | sigmoid (per-output binary cross-entropy; error ŷ − y as eRBP\'s E+/E− neurons)', MLP_DEFAULTS.output)
+    .option('--weight-bits <b>', 'store the forward weights as b-bit integers (two\'s complement) with stochastically rounded updates, as on the chip (2..24; default: float)')
+    .option('--weight-bounds <w>', 'with --weight-bits: the largest |weight|, one value or one per weight matrix joined by \',\' (e.g. 0.4,0.8)')
     .option('--json', 'print one JSON object instead of text')
     .action((flags: BaselineFlags) => {
       const layers = parseLayers(flags.layers);
@@ -86,14 +90,24 @@ export function register(program: Command, ctx: CommandContext): void {
       const lrDecay = flags.lrDecay === undefined ? undefined : positiveReal('--lr-decay', flags.lrDecay);
       const batchSize = flags.batch === undefined ? undefined : positiveInt('--batch', flags.batch);
 
+      if (flags.weightBounds !== undefined && flags.weightBits === undefined) throw new UsageError('--weight-bounds needs --weight-bits');
+      let quantize: WeightQuantization | undefined;
+      if (flags.weightBits !== undefined) {
+        const bits = positiveInt('--weight-bits', flags.weightBits);
+        if (bits < 2 || bits > 24) throw new UsageError(`--weight-bits must be in 2..24, got \`${flags.weightBits}\``);
+        if (flags.weightBounds === undefined) throw new UsageError('--weight-bits needs --weight-bounds (the largest |weight| each matrix can hold)');
+        const bounds = flags.weightBounds.split(',').map((b) => positiveReal('--weight-bounds', b));
+        if (bounds.length !== 1 && bounds.length !== layers.length - 1) throw new UsageError(`--weight-bounds takes one value or ${layers.length - 1} (one per weight matrix), got ${bounds.length}`);
+        quantize = { bits, bounds };
+      }
       const data = resolveDataFlag(flags.data, { trainSamples, testSamples });
-      const options = { layers, mode, epochs, seed, learningRate, lrDecay, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation, output: flags.output as OutputKind };
+      const options = { layers, mode, epochs, seed, learningRate, lrDecay, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation, output: flags.output as OutputKind, quantize };
       const problems = checkMlpOptions(options, data.train);
       if (problems.length > 0) throw new UsageError(problems.join('; '));
 
       const io = ctx.io;
       if (!flags.json) {
-        io.out(`baseline ${mode} ${layers.join('-')} (${flags.hidden}), ${data.description}\n`);
+        io.out(`baseline ${mode} ${layers.join('-')} (${flags.hidden})${quantize ? `, ${quantize.bits}-bit weights (bounds ${quantize.bounds.join(', ')})` : ''}, ${data.description}\n`);
       }
       const result = trainMlp(data.train, data.test, {
         ...options,
@@ -118,6 +132,8 @@ export function register(program: Command, ctx: CommandContext): void {
             learning_rate: learningRate ?? MLP_DEFAULTS.learningRate,
             lr_decay: lrDecay ?? MLP_DEFAULTS.lrDecay,
             batch_size: batchSize ?? MLP_DEFAULTS.batchSize,
+            weight_bits: quantize?.bits ?? null,
+            weight_bounds: quantize?.bounds ?? null,
             train_accuracy: last.trainAcc,
             test_accuracy: last.testAcc,
             seconds: result.seconds,

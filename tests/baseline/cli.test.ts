@@ -26,6 +26,20 @@ describe('dendrite baseline', () => {
     expect(j.test_samples).toBe(100);
     expect(typeof j.test_accuracy).toBe('number');
     expect((j.per_epoch as unknown[]).length).toBe(1);
+    expect(j.weight_bits).toBeNull();
+  });
+
+  it('--weight-bits/--weight-bounds train with quantized weights and say so', async () => {
+    const io = capture();
+    const code = await main(['baseline', '--mode', 'dfa', '--train-samples', '200', '--test-samples', '100', '--epochs', '1', '--layers', '784-16-10', '--weight-bits', '6', '--weight-bounds', '0.4,0.8'], io);
+    expect(io.stderr).toBe('');
+    expect(code).toBe(0);
+    expect(io.stdout).toMatch(/6-bit weights \(bounds 0\.4, 0\.8\)/);
+    const jio = capture();
+    await main(['baseline', '--mode', 'dfa', '--train-samples', '200', '--test-samples', '100', '--epochs', '1', '--layers', '784-16-10', '--weight-bits', '6', '--weight-bounds', '0.4', '--json'], jio);
+    const j = JSON.parse(jio.stdout) as Record<string, unknown>;
+    expect(j.weight_bits).toBe(6);
+    expect(j.weight_bounds).toEqual([0.4]);
   });
 
   for (const bad of [
@@ -37,6 +51,11 @@ describe('dendrite baseline', () => {
     ['--lr', 'fast'],
     ['--data', 'cifar'],
     ['--train-samples', '9000'],
+    ['--weight-bounds', '0.5'],
+    ['--weight-bits', '8'],
+    ['--weight-bits', '1', '--weight-bounds', '1'],
+    ['--weight-bits', '8', '--weight-bounds', '0.5,0.5,0.5'],
+    ['--weight-bits', '8', '--weight-bounds', '-1'],
   ]) {
     it(`rejects ${bad.join(' ')} as a usage error (exit 2) without a stack`, async () => {
       const io = capture();

@@ -148,6 +148,66 @@ describe('float MLP baseline', () => {
     expect(alignment()).toBeGreaterThan(before + 0.1);
   });
 
+  describe('quantized weights (--weight-bits)', () => {
+    it('every weight stays a whole step in the two\'s-complement range of its matrix, before and after training', () => {
+      const train = blobs(90, 1);
+      fc.assert(
+        fc.property(fc.integer({ min: 2, max: 10 }), fc.double({ min: 0.05, max: 2, noNaN: true }), fc.double({ min: 0.05, max: 2, noNaN: true }), fc.nat(1000), (bits, b1, b2, seed) => {
+          const r = trainMlp(train, train, { layers: [16, 8, 3], mode: 'dfa', epochs: 1, seed, batchSize: 3, quantize: { bits, bounds: [b1, b2] } });
+          r.weights.weights.forEach((w, l) => {
+            const step = [b1, b2][l]! / 2 ** (bits - 1);
+            for (const x of w) {
+              const k = x / step;
+              expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-9);
+              expect(Math.round(k)).toBeGreaterThanOrEqual(-(2 ** (bits - 1)));
+              expect(Math.round(k)).toBeLessThanOrEqual(2 ** (bits - 1) - 1);
+            }
+          });
+        }),
+        { numRuns: 20 },
+      );
+    });
+
+    it('rounds updates stochastically without bias: a 0.3-step update moves 30 % of the weights one step', () => {
+      const net = new Mlp([100, 100], 'bp', 'relu', 'softmax', mulberry32(5));
+      net.quantizeWeights({ bits: 8, bounds: [1] }, mulberry32(6));
+      const step = 1 / 128;
+      const before = net.W[0]!.slice();
+      net.zeroGradients();
+      net.gW[0]!.fill(-0.3 * step); // W − 1·g = W + 0.3 step
+      net.applyForward(1);
+      let up = 0;
+      let other = 0;
+      for (let k = 0; k < before.length; k++) {
+        const d = Math.round((net.W[0]![k]! - before[k]!) / step);
+        if (before[k]! / step >= 127) continue; // clipped at the top of the range
+        if (d === 1) up++;
+        else if (d !== 0) other++;
+      }
+      expect(other).toBe(0);
+      // 10,000 draws at p = 0.3: mean 3,000, σ ≈ 46
+      expect(up).toBeGreaterThan(2800);
+      expect(up).toBeLessThan(3200);
+    });
+
+    it('still learns a separable problem with 8-bit weights, and the weights differ from the float ones', () => {
+      const train = blobs(600, 1);
+      const test = blobs(300, 2);
+      const q8 = trainMlp(train, test, { layers: [16, 20, 3], mode: 'dfa', epochs: 5, seed: 3, quantize: { bits: 8, bounds: [1] } });
+      expect(q8.perEpoch[4]!.testAcc).toBeGreaterThanOrEqual(0.95);
+      const fl = trainMlp(train, test, { layers: [16, 20, 3], mode: 'dfa', epochs: 5, seed: 3 });
+      expect(Array.from(q8.weights.weights[0]!)).not.toEqual(Array.from(fl.weights.weights[0]!));
+    });
+
+    it('checks the quantization options', () => {
+      const d = blobs(3, 1);
+      expect(checkMlpOptions({ layers: [16, 5, 3], mode: 'bp', epochs: 1, quantize: { bits: 8, bounds: [0.5, 1] } }, d)).toEqual([]);
+      expect(checkMlpOptions({ layers: [16, 5, 3], mode: 'bp', epochs: 1, quantize: { bits: 1, bounds: [1] } }, d)[0]).toMatch(/weight bits/);
+      expect(checkMlpOptions({ layers: [16, 5, 3], mode: 'bp', epochs: 1, quantize: { bits: 8, bounds: [1, 1, 1] } }, d)[0]).toMatch(/one per weight matrix/);
+      expect(checkMlpOptions({ layers: [16, 5, 3], mode: 'bp', epochs: 1, quantize: { bits: 8, bounds: [0] } }, d)[0]).toMatch(/positive/);
+    });
+  });
+
   it('checks its options against the data', () => {
     const d = blobs(3, 1);
     expect(checkMlpOptions({ layers: [16, 5, 3], mode: 'bp', epochs: 1 }, d)).toEqual([]);
