@@ -10,6 +10,9 @@
  *        --reference (also time the unoptimised single-thread Emulator)
  *        --brian-cpu (run Brian2 a second time for 10 steps, to estimate its loop's CPU time and print a CPU ratio)
  *        --live-weights (also time the single-thread Emulator with live weights, as learning runs use it)
+ *        --repeat R (time every Dendrite configuration and Brian2 R times, interleaved; the table shows the median
+ *                    run and the note the fastest and slowest: on a shared 2-CPU virtual machine one run can be 1.5×
+ *                    another)
  * Needs `npm run build` first (the npm script does it). Installs nothing: without Brian2 it says how to get it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,7 +30,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RATE_TOLERANCE = 0.1;
 
 function parseArgs(argv) {
-  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1, brianCpu: false, live: false };
+  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1, brianCpu: false, live: false, repeat: 1 };
   const size = (s) => {
     const m = /^(\d+(?:\.\d+)?)([kK]?)$/.exec(s.trim());
     if (!m) throw new Error(`bad size "${s}" (e.g. 4k or 4000)`);
@@ -50,9 +53,11 @@ function parseArgs(argv) {
     else if (a === '--reference') o.reference = true;
     else if (a === '--brian-cpu') o.brianCpu = true;
     else if (a === '--live-weights') o.live = true;
+    else if (a === '--repeat') o.repeat = Number(next());
     else throw new Error(`unknown flag ${a}`);
   }
   if (!(o.fanin > 0) || !(o.duration > 0) || !(o.coreSize >= 1)) throw new Error('--fanin, --duration and --core-size must be positive');
+  if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat takes an integer ≥ 1');
   o.workers ??= [...new Set([1, Math.min(2, availableParallelism())])];
   if (o.workers.some((w) => !Number.isInteger(w) || w < 1)) throw new Error('--workers takes a list of integers ≥ 1, e.g. 1,2');
   return o;
@@ -87,11 +92,12 @@ function runDendrite(ir, k, steps, workers, reference, live = false) {
     let spikes = 0;
     const c0 = process.cpuUsage(); // process CPU time (all threads): less sensitive to other sessions' load than wall time
     const t0 = performance.now();
-    for (let s = 0; s < steps; s++) {
-      emu.step();
-      const n = emu.spikeCount;
-      const t = emu.t;
-      const ids = emu.spikes;
+    // run(): with more than one thread, the pipelined form (one barrier per step; the callback reads only the
+    // spike list, which is all it may read there)
+    emu.run(steps, (e) => {
+      const n = e.spikeCount;
+      const t = e.t;
+      const ids = e.spikes;
       for (let j = 0; j < n; j++) {
         if (fill === chunk.length) {
           hash.update(bytes);
@@ -101,7 +107,7 @@ function runDendrite(ir, k, steps, workers, reference, live = false) {
         chunk[fill++] = ids[j];
       }
       spikes += n;
-    }
+    });
     hash.update(bytes.subarray(0, 4 * fill));
     const runS = (performance.now() - t0) / 1000;
     const cu = process.cpuUsage(c0);
@@ -130,6 +136,17 @@ function runBrian(py, N, p, duration, seed) {
 
 const fmt = (x, d = 3) => (x >= 1e6 ? x.toExponential(2) : x.toFixed(d));
 
+/** The run with the median key (the lower middle one for an even count). */
+function median(runs, key) {
+  return [...runs].sort((a, b) => key(a) - key(b))[(runs.length - 1) >> 1];
+}
+
+/** ", runs 0.31–0.45 s (median shown)" for repeated runs, "" for one. */
+function spread(times) {
+  if (times.length < 2) return '';
+  return `; ${times.length} runs ${fmt(Math.min(...times))}–${fmt(Math.max(...times))} s (median shown)`;
+}
+
 function main() {
   const o = parseArgs(process.argv.slice(2));
   const steps = Math.round(o.duration / CUBA.dt);
@@ -153,21 +170,27 @@ function main() {
     const configs = o.workers.map((w) => ({ w, reference: false, live: false }));
     if (o.reference) configs.unshift({ w: 1, reference: true, live: false });
     if (o.live) configs.push({ w: 1, reference: false, live: true });
-    for (const { w, reference, live } of configs) {
-      const d = runDendrite(ir, k, steps, w, reference, live);
+    // Rounds interleave the configurations, so a slow phase of the machine hits all of them alike.
+    const runs = configs.map(() => []);
+    for (let r = 0; r < o.repeat; r++) configs.forEach(({ w, reference, live }, i) => runs[i].push(runDendrite(ir, k, steps, w, reference, live)));
+    configs.forEach(({ reference, live }, i) => {
+      const d = median(runs[i], (x) => x.runS);
       // Live-weight rows are shown, not used for the ratio (the bench never changes a weight).
-      res.dendrite.push({ ...d, reference: reference || live, live });
+      res.dendrite.push({ ...d, reference: reference || live, live, runsS: runs[i].map((x) => x.runS), digests: runs[i].map((x) => x.digest) });
       rows.push([String(N), reference ? 'Dendrite reference Emulator' : live ? 'Dendrite 1 thread, live w' : `Dendrite ${d.threads} thread${d.threads > 1 ? 's' : ''}`,
         fmt(d.runS), fmt(d.cpuS), String(d.spikes), String(d.events), fmt(d.events / d.runS, 0), fmt(d.spikes / N / o.duration, 2),
-        `digest ${d.digest}, ${synapses} synapses, built in ${fmt(buildS, 1)} s`]);
-    }
+        `digest ${d.digest}, ${synapses} synapses, built in ${fmt(buildS, 1)} s` + spread(runs[i].map((x) => x.runS))]);
+    });
     if (brian) {
-      const b = runBrian(brian.py, N, p, o.duration, o.seed);
-      res.brian = b;
+      const bs = [];
+      for (let r = 0; r < o.repeat; r++) bs.push(runBrian(brian.py, N, p, o.duration, o.seed));
+      const b = median(bs, (x) => x.run_s);
+      res.brian = { ...b, runsS: bs.map((x) => x.run_s) };
       if (o.brianCpu) res.brianSetup = runBrian(brian.py, N, p, 10 * CUBA.dt, o.seed);
       rows.push([String(N), 'Brian2 cpp_standalone', fmt(b.run_s), '—', String(b.spikes), String(b.events), fmt(b.events / b.run_s, 0),
         fmt(b.rate_hz, 2), `${b.synapses} synapses, ${fmt(b.wallS, 1)} s incl. codegen+compile` +
-          (b.binary_cpu_s !== undefined ? `; binary ${fmt(b.binary_wall_s)} s wall, ${fmt(b.binary_cpu_s)} s CPU incl. its set-up` : '')]);
+          (b.binary_cpu_s !== undefined ? `; binary ${fmt(b.binary_wall_s)} s wall, ${fmt(b.binary_cpu_s)} s CPU incl. its set-up` : '') +
+          spread(bs.map((x) => x.run_s))]);
     }
     results.push(res);
     printTable(rows.splice(1));
@@ -193,7 +216,7 @@ function main() {
       process.stdout.write(`N=${N}: rate check (fixed vs float): Dendrite ${rd.toFixed(2)} Hz, Brian2 ${res.brian.rate_hz.toFixed(2)} Hz, ` +
         `relative difference ${(100 * rel).toFixed(1)} % — ${rel <= RATE_TOLERANCE ? 'PASS' : 'FAIL'} (tolerance ${100 * RATE_TOLERANCE} %)\n`);
     }
-    const digests = new Set(res.dendrite.map((d) => d.digest));
+    const digests = new Set(res.dendrite.flatMap((d) => d.digests));
     process.stdout.write(`N=${N}: spike digests of all Dendrite runs ${digests.size === 1 ? 'identical' : 'DIFFER'}\n\n`);
     if (digests.size !== 1) process.exitCode = 1;
   }

@@ -312,8 +312,7 @@ export class Emulator {
   /** Runs one time step (see the file comment for the phases). */
   step(): void {
     const t = ++this.t;
-    for (let k = 0; k < this.spikeCount; k++) this.spiked[this.spikes[k]!] = 0;
-    this.spikeCount = 0;
+    this.clearStepSpikes();
     this.snapshotOps();
     this.runSources(t);
     this.integrate(t);
@@ -323,8 +322,26 @@ export class Emulator {
     this.accountCycles();
   }
 
+  /**
+   * Runs `steps` steps, calling `onStep` after each. Here simply a loop over `step()`; the parallel emulator
+   * pipelines it (emulator/parallel/parallel-emulator.ts), which is why `onStep` should read only `t` and the
+   * spike list.
+   */
+  run(steps: number, onStep?: (emu: this) => void): void {
+    for (let s = 0; s < steps; s++) {
+      this.step();
+      onStep?.(this);
+    }
+  }
+
+  /** Empties the spike list (and its `spiked` flags) at the start of a step. */
+  protected clearStepSpikes(): void {
+    for (let k = 0; k < this.spikeCount; k++) this.spiked[this.spikes[k]!] = 0;
+    this.spikeCount = 0;
+  }
+
   /** Sorts the step's spike list ascending; cores usually emit in order, so first check (no allocation then). */
-  private sortSpikes(): void {
+  protected sortSpikes(): void {
     const sp = this.spikes;
     const n = this.spikeCount;
     for (let k = 1; k < n; k++) {
@@ -346,7 +363,7 @@ export class Emulator {
     this.spiked[id] = 1;
   }
 
-  private runSources(t: number): void {
+  protected runSources(t: number): void {
     const seed = this.seed;
     const sources = this.ir.sources;
     for (let si = 0; si < sources.length; si++) {

@@ -88,8 +88,7 @@ export function runIr(ir: DendriteIr, options: RunOptions = {}): RunSummary {
   let buf = Buffer.alloc(8 * 64);
   let total = 0;
   try {
-    for (let s = 0; s < steps; s++) {
-      emu.step();
+    const afterStep = (): void => {
       const n = emu.spikeCount;
       if (n > 0) {
         if (buf.length < 8 * n) buf = Buffer.alloc(8 * n * 2);
@@ -105,6 +104,16 @@ export function runIr(ir: DendriteIr, options: RunOptions = {}): RunSummary {
       }
       rec.record(emu);
       options.onStep?.(emu);
+    };
+    // A pipelined parallel run when the host reads only spikes (and fixed weights) between steps: no learning,
+    // no state probes, no caller hook that could read or write state (ParallelEmulator.run).
+    if (emu instanceof ParallelEmulator && learning === null && options.onStep === undefined && probes.every((p) => p.kind !== 'state')) {
+      emu.run(steps, afterStep);
+    } else {
+      for (let s = 0; s < steps; s++) {
+        emu.step();
+        afterStep();
+      }
     }
   } finally {
     if (emu instanceof ParallelEmulator) emu.close();

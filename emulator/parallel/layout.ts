@@ -20,7 +20,7 @@ export const CTL_ARRIVE_INTEGRATE = 1;
 export const CTL_ARRIVE_ROUTE = 2;
 /** The step t being computed. */
 export const CTL_STEP = 3;
-/** Number of source spikes of this step in the shared source spike list. */
+/** Number of source spikes of an even step in the shared source spike list (odd steps: CTL_SOURCE_COUNT_ODD). */
 export const CTL_SOURCE_COUNT = 4;
 /** 1 = workers must exit. */
 export const CTL_STOP = 5;
@@ -35,7 +35,20 @@ export const CTL_ERROR = 7;
 export const CTL_SLEEPERS = 8;
 /** Bumped by the main thread whenever it rewrites the shared counter slots (loadState): threads re-read them. */
 export const CTL_COUNTERS_EPOCH = 9;
-export const CTL_WORDS = 10;
+/** Number of source spikes of an odd step. */
+export const CTL_SOURCE_COUNT_ODD = 10;
+/**
+ * 0: the START signal asks for one step (the host may read and write any state between steps). n > 0: a
+ * pipelined run of n steps from ctrl[CTL_STEP] (ParallelEmulator.run): threads meet once per step and the host
+ * touches no thread's state until the run ends.
+ */
+export const CTL_RUN_STEPS = 11;
+export const CTL_WORDS = 12;
+
+/** The control word holding step t's source spike count. */
+export function sourceCountWord(t: number): number {
+  return (t & 1) === 0 ? CTL_SOURCE_COUNT : CTL_SOURCE_COUNT_ODD;
+}
 
 /** Counter slots per core, in this order; learning updates and cycles stay on the main thread. */
 export const CNT_SYNAPTIC = 0;
@@ -62,11 +75,23 @@ export interface ThreadInit {
   readonly meshes: readonly { x: number; y: number }[];
   /** Per core: the IR core (synapse tables shared) and its run-time arrays; only owned cores are read. */
   readonly cores: readonly SharedCore[];
-  /** Global ids of the step's source spikes (first ctrl[CTL_SOURCE_COUNT] valid). */
-  readonly sourceSpikes: Int32Array;
-  /** Per core: global ids that spiked at this step; the count is in coreSpikeCount[core]. */
-  readonly coreSpikes: readonly Int32Array[];
-  readonly coreSpikeCount: Int32Array;
+  /**
+   * Step lists come in two copies, indexed by the step's parity (t & 1), so that in a pipelined run a thread can
+   * write step t + 1's list while a slower thread still reads step t's (the barrier after step t + 1's integrate
+   * phase orders the next reuse). sourceSpikes[p]: global ids of the step's source spikes (first
+   * ctrl[sourceCountWord(t)] valid).
+   */
+  readonly sourceSpikes: readonly Int32Array[];
+  /** coreSpikes[p][core]: global ids that spiked at a step of parity p; the count is in coreSpikeCount[p][core]. */
+  readonly coreSpikes: readonly (readonly Int32Array[])[];
+  readonly coreSpikeCount: readonly Int32Array[];
+  /**
+   * Pipelined runs: each thread writes its cores' cycles of step t at [(t & 1)·cores + core] after its route
+   * phase (the host cannot compute them: it does not read the counters between steps).
+   */
+  readonly stepCycles: Float64Array;
+  /** Cycles per synaptic op, compartment update, learning op, spike and hop (the IR's cost table). */
+  readonly cycleCost: readonly number[];
   /** Per core CNT_SLOTS counters (Float64, cumulative). */
   readonly counters: Float64Array;
   /** Per core: overflow names (slot order) and their cumulative [wrap, saturate] pairs. */
@@ -163,20 +188,27 @@ export function overflowNamesOf(groups: readonly CompartmentGroup[]): string[] {
 }
 
 /**
- * Assigns cores to threads, balancing an estimate of per-step work (compartments plus synapse rows / 8);
- * thread 0 is the main thread. Any assignment gives the same results; this one only evens out the load.
+ * Assigns cores to threads as contiguous runs of core indices with about equal estimated per-step work
+ * (compartments plus synapse rows / 8); thread 0 is the main thread. Contiguous, because every per-core slot
+ * array (counters, spike counts, cycles) is then written by one thread per cache line except at the run
+ * boundaries: interleaved cores made the two threads fight over the same cache lines every step. Any assignment
+ * gives the same results; this one only evens out the load. Every thread gets at least one core.
  */
 export function assignCores(ir: DendriteIr, threads: number): number[][] {
-  const cost = ir.cores.map((c, i) => [c.compartmentCount + c.synapses.targets.length / 8, i] as const);
-  const order = [...cost].sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  const load = new Float64Array(threads);
+  const n = ir.cores.length;
+  const t = Math.max(1, Math.min(threads, n));
+  const cost = ir.cores.map((c) => c.compartmentCount + c.synapses.targets.length / 8);
+  const total = cost.reduce((a, b) => a + b, 0);
   const owned: number[][] = Array.from({ length: threads }, () => []);
-  for (const [w, i] of order) {
-    let best = 0;
-    for (let k = 1; k < threads; k++) if (load[k]! < load[best]!) best = k;
-    owned[best]!.push(i);
-    load[best]! += w;
+  let k = 0;
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    // move on to the next thread once this one has its share, or when the rest of the cores are needed to give
+    // every later thread one
+    const share = ((k + 1) * total) / t;
+    if (k < t - 1 && owned[k]!.length > 0 && (acc + cost[i]! / 2 > share || n - i <= t - 1 - k)) k++;
+    owned[k]!.push(i);
+    acc += cost[i]!;
   }
-  for (const o of owned) o.sort((a, b) => a - b);
   return owned;
 }

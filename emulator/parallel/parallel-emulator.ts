@@ -8,6 +8,12 @@
  *   all:     route every spike of the step into own cores (pull) ; workers → arrive ROUTE
  *   main:    merge core spike lists → sort → wait ROUTE → sync counters → learning (main thread) → cycles
  *
+ * `run(n)` is the pipelined form for runs in which the host reads nothing but the spike list between steps (no
+ * learning): after one START the threads compute n steps and meet only at each step's integrate barrier. A thread
+ * goes from routing step t straight into integrating step t + 1 — route(t) writes only its own cores' rings,
+ * which is all integrate(t + 1) reads — and the step lists are double-buffered by parity (layout.ts), so a thread
+ * that is ahead never overwrites a list a slower one still reads. Each thread accounts its cores' cycles per step.
+ *
  * Results (spikes, state, counters, digest) are identical for every thread count, and identical to the
  * single-thread `Emulator`: each core is written by one thread only, every random draw is keyed by
  * (seed, step, core, index, stream), and a ring slot holds an exact integer sum (emulator.ts, docs/emulator.md).
@@ -16,14 +22,15 @@
  *
  * Waiting: a thread spins on the control words for an adaptive budget (`SpinBudget`, at most `spin` µs),
  * then sleeps in `Atomics.wait` (no spinning when there are more threads than CPUs); arrivals and the step signal
- * call `Atomics.notify` only when some thread sleeps (CTL_SLEEPERS). `close()` stops the workers; they are unref'd so an
- * unclosed run cannot keep the process alive.
+ * call `Atomics.notify` only when some thread sleeps (CTL_SLEEPERS). Workers come from a process-wide pool (pool.ts)
+ * and go back to it on `close()`, so the next emulator in the process starts with compiled code; they are unref'd
+ * so an unclosed run cannot keep the process alive.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
 import type { DendriteIr } from '../../ir/types.js';
 import { Emulator, type EmulatorOptions } from '../emulator.js';
 import { newCoreRuntime, ringLength, type CoreRuntime } from '../state.js';
@@ -32,10 +39,11 @@ import { WasmHeap } from '../kernels/wasm/heap.js';
 import { packageRoot } from '../../compiler/paths.js';
 import {
   assignCores, CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_ARRIVE_INTEGRATE, CTL_ARRIVE_ROUTE,
-  CTL_COUNTERS_EPOCH, CTL_READY, CTL_SOURCE_COUNT, CTL_START, CTL_STEP, CTL_STOP, CTL_WORDS, MAX_OVERFLOW_NAMES, overflowNamesOf,
+  CTL_COUNTERS_EPOCH, CTL_ERROR, CTL_READY, CTL_RUN_STEPS, CTL_START, CTL_STEP, CTL_STOP, CTL_WORDS, MAX_OVERFLOW_NAMES, overflowNamesOf, sourceCountWord,
   sharedCoreRuntime, sharedInt32, sharedIrCore, sharedRouting, type SharedCore, type ThreadInit,
 } from './layout.js';
 import { arrive, signal, SpinBudget, ThreadShare, waitAtLeast } from './thread-share.js';
+import { acquireWorker, discardWorker, releaseWorker, type PooledWorker } from './pool.js';
 
 /**
  * Default maximum spin (µs) before a wait sleeps; each wait site adapts its budget below it (`SpinBudget`). A step
@@ -78,13 +86,19 @@ export class ParallelEmulator extends Emulator {
   private readonly ctrl: Int32Array;
   private readonly share: ThreadShare;
   private readonly init0: ThreadInit;
-  private readonly workers: Worker[] = [];
-  private readonly errorPorts: MessagePort[] = [];
+  private readonly workers: PooledWorker[] = [];
+  /** False while the threads may be anywhere inside a step or run (then close() cannot return them to the pool). */
+  private atBoundary = true;
   private readonly spin: number;
   /** Spin budgets of the main thread's two wait sites (see `SpinBudget`). */
   private readonly atIntegrate: SpinBudget;
   private readonly atRoute: SpinBudget;
-  private seq = 0;
+  /** START signals sent. */
+  private starts = 0;
+  /** Integrate barriers passed (one per step). */
+  private rounds = 0;
+  /** Arrivals of the workers at the end of a command (one step, or a pipelined run) expected so far. */
+  private routeArrivals = 0;
   private closed = false;
 
   constructor(ir: DendriteIr, options: ParallelOptions) {
@@ -108,8 +122,11 @@ export class ParallelEmulator extends Emulator {
     const base = {
       threads, seed: this.seed, spin: this.spin, ctrl: this.ctrl, neuronCount: ir.neuronCount, routing: sharedRouting(ir.routing),
       meshes: ir.cores.map((c) => ({ x: c.mesh.x, y: c.mesh.y })), cores: sharedCores,
-      sourceSpikes: sharedInt32(ir.neuronCount), coreSpikes: ir.cores.map((c) => sharedInt32(c.compartmentCount)),
-      coreSpikeCount: sharedInt32(ir.cores.length),
+      sourceSpikes: [0, 1].map(() => sharedInt32(ir.neuronCount)),
+      coreSpikes: [0, 1].map(() => ir.cores.map((c) => sharedInt32(c.compartmentCount))),
+      coreSpikeCount: [0, 1].map(() => sharedInt32(ir.cores.length)),
+      stepCycles: new Float64Array(new SharedArrayBuffer(Math.max(1, 2 * ir.cores.length) * 8)),
+      cycleCost: [ir.cost.synapticOp.cycles, ir.cost.compartmentUpdate.cycles, ir.cost.learningOp.cycles, ir.cost.spike.cycles, ir.cost.hop.cycles],
       counters: new Float64Array(new SharedArrayBuffer(Math.max(1, ir.cores.length) * CNT_SLOTS * 8)),
       overflowNames: ir.cores.map((c) => overflowNamesOf(c.groups)),
       overflow: new Float64Array(new SharedArrayBuffer(Math.max(1, ir.cores.length) * MAX_OVERFLOW_NAMES * 2 * 8)),
@@ -124,16 +141,13 @@ export class ParallelEmulator extends Emulator {
       const url = workerScript();
       try {
         for (let k = 1; k < threads; k++) {
-          const { port1, port2 } = new MessageChannel();
-          const init: ThreadInit = { ...base, thread: k, owned: owned[k]! };
-          const w = new Worker(url, { workerData: { init, errorPort: port2 }, transferList: [port2] });
-          w.unref();
-          port1.unref();
+          const w = acquireWorker(url);
           this.workers.push(w);
-          this.errorPorts.push(port1);
+          w.worker.postMessage({ init: { ...base, thread: k, owned: owned[k]! } satisfies ThreadInit });
         }
         waitAtLeast(this.ctrl, CTL_READY, threads - 1, new SpinBudget(0), () => this.fail());
       } catch (e) {
+        this.atBoundary = false;
         this.close();
         throw e;
       }
@@ -142,31 +156,33 @@ export class ParallelEmulator extends Emulator {
 
   private fail(): never {
     const msgs: string[] = [];
-    for (const p of this.errorPorts) {
-      const m = receiveMessageOnPort(p);
+    for (const w of this.workers) {
+      const m = receiveMessageOnPort(w.errors);
       if (m) msgs.push(String(m.message));
     }
+    this.atBoundary = false;
     this.close();
     throw new Error(`parallel emulator: ${msgs.join('\n') || 'a worker thread failed'}`);
   }
 
-  protected override integrate(t: number): void {
-    if (this.closed) throw new Error('parallel emulator: step() after close()');
-    const ctrl = this.ctrl;
-    const seq = ++this.seq;
+  /** Puts step t's source spikes (the head of the spike list, from runSources) where every thread reads them. */
+  private publishSources(t: number): void {
     const n = this.spikeCount;
     const spikes = this.spikes;
-    const sourceSpikes = this.init0.sourceSpikes;
+    const sourceSpikes = this.init0.sourceSpikes[t & 1]!;
     for (let k = 0; k < n; k++) sourceSpikes[k] = spikes[k]!; // no subarray view per step
-    Atomics.store(ctrl, CTL_SOURCE_COUNT, n);
-    Atomics.store(ctrl, CTL_STEP, t);
-    if (this.threads > 1) signal(ctrl, CTL_START, seq);
+    Atomics.store(this.ctrl, sourceCountWord(t), n);
+  }
+
+  /** Integrates the main thread's cores, meets the other threads, then appends every core's spikes of step t. */
+  private integrateAndCollect(t: number): void {
     this.share.integrate(t);
     if (this.threads > 1) {
-      arrive(ctrl, CTL_ARRIVE_INTEGRATE);
-      waitAtLeast(ctrl, CTL_ARRIVE_INTEGRATE, this.threads * seq, this.atIntegrate, () => this.fail());
+      arrive(this.ctrl, CTL_ARRIVE_INTEGRATE);
+      waitAtLeast(this.ctrl, CTL_ARRIVE_INTEGRATE, this.threads * ++this.rounds, this.atIntegrate, () => this.fail());
     }
-    const { coreSpikes, coreSpikeCount } = this.init0;
+    const coreSpikes = this.init0.coreSpikes[t & 1]!;
+    const coreSpikeCount = this.init0.coreSpikeCount[t & 1]!;
     for (let c = 0; c < coreSpikes.length; c++) {
       const list = coreSpikes[c]!;
       const m = coreSpikeCount[c]!;
@@ -174,10 +190,88 @@ export class ParallelEmulator extends Emulator {
     }
   }
 
+  protected override integrate(t: number): void {
+    if (this.closed) throw new Error('parallel emulator: step() after close()');
+    this.publishSources(t);
+    if (this.threads > 1) {
+      this.atBoundary = false;
+      Atomics.store(this.ctrl, CTL_RUN_STEPS, 0);
+      Atomics.store(this.ctrl, CTL_STEP, t);
+      signal(this.ctrl, CTL_START, ++this.starts);
+    }
+    this.integrateAndCollect(t);
+  }
+
   protected override route(t: number): void {
-    this.share.route(t, Atomics.load(this.ctrl, CTL_SOURCE_COUNT));
-    if (this.threads > 1) waitAtLeast(this.ctrl, CTL_ARRIVE_ROUTE, (this.threads - 1) * this.seq, this.atRoute, () => this.fail());
+    this.share.route(t, Atomics.load(this.ctrl, sourceCountWord(t)));
+    if (this.threads > 1) {
+      waitAtLeast(this.ctrl, CTL_ARRIVE_ROUTE, (this.routeArrivals += this.threads - 1), this.atRoute, () => this.fail());
+      this.atBoundary = true;
+    }
     this.syncCounters();
+  }
+
+  /**
+   * Runs `steps` steps; the same results as as many `step()` calls (spikes, state, counters, cycles). Without
+   * learning and with more than one thread it is pipelined (file comment): the threads meet once per step
+   * instead of three times, and no thread waits for the host between steps. `onStep` is called after each step;
+   * during a pipelined run it may read `t` and the spike list (`spikes`, `spikeCount`, `spiked`) only — the
+   * other threads are already computing the next step — and counters and cycles are brought up to date when the
+   * run ends.
+   */
+  override run(steps: number, onStep?: (emu: this) => void): void {
+    if (this.closed) throw new Error('parallel emulator: run() after close()');
+    if (this.threads === 1 || this.learning !== null || steps < 2) {
+      super.run(steps, onStep);
+      return;
+    }
+    const ctrl = this.ctrl;
+    this.atBoundary = false;
+    Atomics.store(ctrl, CTL_RUN_STEPS, steps);
+    Atomics.store(ctrl, CTL_STEP, this.t + 1);
+    signal(ctrl, CTL_START, ++this.starts);
+    this.share.beginRun();
+    const stepCycles = this.init0.stepCycles;
+    const nc = this.cores.length;
+    const account = (t: number) => {
+      // Emulator.accountCycles, with the per-core sums the threads computed
+      const base = (t & 1) * nc;
+      let max = 0;
+      for (let c = 0; c < nc; c++) {
+        const cyc = stepCycles[base + c]!;
+        this.cores[c]!.counters.cycles += cyc;
+        if (cyc > max) max = cyc;
+      }
+      this.totalCycles += max;
+    };
+    try {
+      this.pipeline(steps, account, onStep);
+    } catch (e) {
+      // the other threads are somewhere inside the run and cannot be brought back to a step boundary
+      this.close();
+      throw e;
+    }
+    waitAtLeast(ctrl, CTL_ARRIVE_ROUTE, (this.routeArrivals += this.threads - 1), this.atRoute, () => this.fail());
+    this.atBoundary = true;
+    account(this.t);
+    this.syncCounters();
+  }
+
+  private pipeline(steps: number, account: (t: number) => void, onStep?: (emu: this) => void): void {
+    const ctrl = this.ctrl;
+    for (let s = 0; s < steps; s++) {
+      const t = ++this.t;
+      this.clearStepSpikes();
+      this.runSources(t);
+      this.publishSources(t);
+      this.integrateAndCollect(t);
+      // every thread has finished route(t − 1), so its cycles of step t − 1 are written
+      if (s > 0) account(t - 1);
+      this.sortSpikes();
+      this.share.route(t, Atomics.load(ctrl, sourceCountWord(t)));
+      this.share.stepCycles(t);
+      onStep?.(this);
+    }
   }
 
   /** Copies the threads' published counters into the public `cores[c].counters` (learning updates and cycles stay). */
@@ -231,14 +325,18 @@ export class ParallelEmulator extends Emulator {
     Atomics.add(this.ctrl, CTL_COUNTERS_EPOCH, 1);
   }
 
-  /** Stops the worker threads (idempotent). The emulator cannot step afterwards. */
+  /**
+   * Stops the worker threads (idempotent) and returns them to the pool (pool.ts), or terminates them if they
+   * failed or were stopped in the middle of a step. The emulator cannot step afterwards.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.ctrl, CTL_STOP, 1);
-    Atomics.add(this.ctrl, CTL_START, 1 << 20);
-    Atomics.notify(this.ctrl, CTL_START);
-    for (const w of this.workers) void w.terminate();
-    for (const p of this.errorPorts) p.close();
+    const ctrl = this.ctrl;
+    Atomics.store(ctrl, CTL_STOP, 1);
+    Atomics.add(ctrl, CTL_START, 1 << 20);
+    for (const i of [CTL_START, CTL_ARRIVE_INTEGRATE, CTL_ARRIVE_ROUTE, CTL_READY]) Atomics.notify(ctrl, i);
+    const reuse = this.atBoundary && Atomics.load(ctrl, CTL_ERROR) === 0;
+    for (const w of this.workers) (reuse ? releaseWorker : discardWorker)(w);
   }
 }

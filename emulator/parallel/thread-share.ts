@@ -13,7 +13,7 @@ import { WasmHeap } from '../kernels/wasm/heap.js';
 import { instantiateCuba, stepCubaWasm, type CubaWasmGroup, type CubaWasmKernel } from '../kernels/wasm/cuba-wasm.js';
 import { newCounters, type CoreCounters, type GroupState } from '../state.js';
 import {
-  CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_COUNTERS_EPOCH, CTL_ERROR, CTL_SLEEPERS,
+  CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_COUNTERS_EPOCH, CTL_ERROR, CTL_SLEEPERS, CTL_STOP,
   MAX_OVERFLOW_NAMES, type SharedCore, type ThreadInit,
 } from './layout.js';
 
@@ -46,6 +46,8 @@ export class ThreadShare {
   private readonly stepSpikes: Int32Array;
   /** The CTL_COUNTERS_EPOCH value this thread's working counters were last read at (−1: never). */
   private countersEpoch = -1;
+  /** Per owned core (in `owned` order): its op counts at the end of the last step accounted by `stepCycles`. */
+  private readonly opsBefore: Float64Array;
 
   constructor(private readonly init: ThreadInit) {
     const { cores, routing, meshes, neuronCount } = init;
@@ -84,6 +86,7 @@ export class ThreadShare {
       : null;
     this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena);
     this.stepSpikes = new Int32Array(Math.max(neuronCount, 1));
+    this.opsBefore = new Float64Array(this.owned.length * 4);
     // Hops only for neurons of owned cores (the sending core counts them).
     this.hopsOf = new Float64Array(neuronCount);
     for (const o of this.owned) {
@@ -134,7 +137,10 @@ export class ThreadShare {
 
   /** Phase 2 for the owned cores: kernels, then the core's spikes as global ids, then publish counters. */
   integrate(t: number): void {
-    const { coreSpikes, coreSpikeCount, counters: shared } = this.init;
+    const par = t & 1;
+    const coreSpikes = this.init.coreSpikes[par]!;
+    const coreSpikeCount = this.init.coreSpikeCount[par]!;
+    const shared = this.init.counters;
     const epoch = Atomics.load(this.init.ctrl, CTL_COUNTERS_EPOCH);
     const pull = epoch !== this.countersEpoch;
     this.countersEpoch = epoch;
@@ -201,9 +207,57 @@ export class ThreadShare {
     }
   }
 
+  /**
+   * Start of a pipelined run: brings the working counters up to date (as `integrate` would) and takes them as the
+   * base of the first step's cycles (`stepCycles`).
+   */
+  beginRun(): void {
+    const epoch = Atomics.load(this.init.ctrl, CTL_COUNTERS_EPOCH);
+    if (epoch !== this.countersEpoch) for (const o of this.owned) this.pullCounters(o);
+    this.countersEpoch = epoch;
+    const ops = this.opsBefore;
+    this.owned.forEach((o, k) => {
+      const c = o.counters;
+      ops[4 * k] = c.synapticEvents;
+      ops[4 * k + 1] = c.compartmentUpdates;
+      ops[4 * k + 2] = c.spikes;
+      ops[4 * k + 3] = c.hops;
+    });
+  }
+
+  /**
+   * After step t's route phase in a pipelined run: each owned core's cycles of the step, written to
+   * stepCycles[(t & 1)·cores + core]. The same expression, term for term, as Emulator.accountCycles (the
+   * learning term is 0: pipelined runs have no learning), so the sums come out bit-identical.
+   */
+  stepCycles(t: number): void {
+    const [cSyn, cUpd, cLearn, cSpike, cHop] = this.init.cycleCost as [number, number, number, number, number];
+    const out = this.init.stepCycles;
+    const base = (t & 1) * this.init.cores.length;
+    const ops = this.opsBefore;
+    const owned = this.owned;
+    for (let k = 0; k < owned.length; k++) {
+      const o = owned[k]!;
+      const c = o.counters;
+      out[base + o.index] =
+        (c.synapticEvents - ops[4 * k]!) * cSyn +
+        (c.compartmentUpdates - ops[4 * k + 1]!) * cUpd +
+        0 * cLearn +
+        (c.spikes - ops[4 * k + 2]!) * cSpike +
+        (c.hops - ops[4 * k + 3]!) * cHop;
+      ops[4 * k] = c.synapticEvents;
+      ops[4 * k + 1] = c.compartmentUpdates;
+      ops[4 * k + 2] = c.spikes;
+      ops[4 * k + 3] = c.hops;
+    }
+  }
+
   /** Phase 3 into the owned cores: every spike of step t, its routes into owned cores, that axon's rows. */
   route(t: number, sourceCount: number): void {
-    const { sourceSpikes, coreSpikes, coreSpikeCount } = this.init;
+    const par = t & 1;
+    const sourceSpikes = this.init.sourceSpikes[par]!;
+    const coreSpikes = this.init.coreSpikes[par]!;
+    const coreSpikeCount = this.init.coreSpikeCount[par]!;
     // One list, one delivery call: per call FanOut resets and sums per-core bookkeeping (and the WebAssembly
     // path crosses into the module), which with one call per core cost more than the spikes at 16k–64k.
     const all = this.stepSpikes;
@@ -291,18 +345,29 @@ export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin:
       if (i % LOADS_PER_CLOCK === 0 && performance.now() >= deadline) break;
     }
   }
+  sleepUntil(ctrl, idx, target, onError);
+  spin.done(us > 0 ? -1 : 0);
+}
+
+/**
+ * The sleeping half of `waitAtLeast`, a function of its own: it runs rarely, and inside the optimised spin loop its
+ * untaken code had no type feedback, so every sleep deoptimised the loop's code (V8 kept the optimised code and
+ * bailed out again at the next sleep: 100+ bailouts in the first 1,000 steps of a run, each one costing as much
+ * as a step; seen with `--trace-deopt`).
+ */
+function sleepUntil(ctrl: Int32Array, idx: number, target: number, onError: () => never): void {
   Atomics.add(ctrl, CTL_SLEEPERS, 1);
   for (;;) {
     const v = Atomics.load(ctrl, idx);
     if (v >= target) break;
-    if (Atomics.load(ctrl, CTL_ERROR) !== 0) {
+    // a failed thread, or an emulator closed while this thread waits (e.g. a run abandoned after an error)
+    if (Atomics.load(ctrl, CTL_ERROR) !== 0 || Atomics.load(ctrl, CTL_STOP) !== 0) {
       Atomics.sub(ctrl, CTL_SLEEPERS, 1);
       onError();
     }
     Atomics.wait(ctrl, idx, v, 200);
   }
   Atomics.sub(ctrl, CTL_SLEEPERS, 1);
-  spin.done(us > 0 ? -1 : 0);
 }
 
 /** Adds one arrival to a barrier counter and wakes its waiters, if any thread sleeps. */

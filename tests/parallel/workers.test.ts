@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { Emulator } from '../../emulator/emulator.js';
 import { ParallelEmulator, threadCount } from '../../emulator/parallel/parallel-emulator.js';
 import { assignCores } from '../../emulator/parallel/layout.js';
+import { idleWorkers } from '../../emulator/parallel/pool.js';
 import { runIr } from '../../emulator/run.js';
 import { randomIr } from '../emulator/random-ir.js';
 import type { DendriteIr } from '../../ir/types.js';
@@ -169,6 +170,146 @@ describe('parallel emulator: identical results for any number of threads', () =>
     const owned = assignCores(ir, 2);
     expect(owned.flat().sort((x, y) => x - y)).toEqual(ir.cores.map((_, i) => i)); // every core exactly once
     expect(owned.every((o) => o.length > 0)).toBe(true);
+  });
+
+  describe('pipelined run(n)', () => {
+    it('spike lists, state, counters and cycles equal the reference step by step, for 2 and 4 threads', () => {
+      let spikes = 0;
+      fc.assert(
+        fc.property(fc.nat(1_000_000), fc.integer({ min: 2, max: 70 }), (seed, steps) => {
+          const ir = multiCoreIr(seed, steps);
+          const ref = new Emulator(ir, { seed: 5 });
+          const want: number[][] = [];
+          for (let t = 0; t < steps; t++) {
+            ref.step();
+            want.push(Array.from(ref.spikes.subarray(0, ref.spikeCount)));
+            spikes += ref.spikeCount;
+          }
+          for (const workers of [2, 4]) {
+            const p = new ParallelEmulator(ir, { seed: 5, workers });
+            try {
+              const got: number[][] = [];
+              const ts: number[] = [];
+              p.run(steps, (e) => {
+                ts.push(e.t);
+                got.push(Array.from(e.spikes.subarray(0, e.spikeCount)));
+                for (const id of got[got.length - 1]!) expect(e.spiked[id]).toBe(1);
+              });
+              expect(ts).toEqual(want.map((_, k) => k + 1));
+              expect(got).toEqual(want);
+              expect(snapshot(p.cores)).toEqual(snapshot(ref.cores));
+              expect(p.cores.map((c) => c.counters)).toEqual(ref.cores.map((c) => c.counters));
+              expect(p.totalCycles).toBe(ref.totalCycles);
+              expect(p.sourceSpikes).toBe(ref.sourceSpikes);
+            } finally {
+              p.close();
+            }
+          }
+        }),
+        { numRuns: 8 },
+      );
+      expect(spikes).toBeGreaterThan(100);
+    });
+
+    it('mixes with step(), saveState/loadState and host writes between runs', () => {
+      const ir = multiCoreIr(19, 200);
+      const ref = new Emulator(ir, { seed: 3 });
+      const par = new ParallelEmulator(ir, { seed: 3, workers: 3 });
+      try {
+        const both = (f: (e: Emulator) => void) => { f(ref); f(par); };
+        for (let t = 0; t < 7; t++) ref.step();
+        par.run(7);
+        both((e) => e.step());
+        const a = ref.saveState();
+        const b = par.saveState();
+        for (let t = 0; t < 40; t++) ref.step();
+        par.run(40);
+        expect(snapshot(par.cores)).toEqual(snapshot(ref.cores));
+        ref.loadState(a);
+        par.loadState(b);
+        both((e) => { for (const rt of e.cores) for (const gs of rt.groups) if (gs.arrays.v) gs.arrays.v[0] = 3; });
+        for (let t = 0; t < 60; t++) ref.step();
+        par.run(59);
+        par.step();
+        par.run(1); // a one-step run is an ordinary step
+        ref.step();
+        expect(par.t).toBe(ref.t);
+        expect(Array.from(par.spikes.subarray(0, par.spikeCount))).toEqual(Array.from(ref.spikes.subarray(0, ref.spikeCount)));
+        expect(snapshot(par.cores)).toEqual(snapshot(ref.cores));
+        expect(par.cores.map((c) => c.counters)).toEqual(ref.cores.map((c) => c.counters));
+        expect(par.totalCycles).toBe(ref.totalCycles);
+      } finally {
+        par.close();
+      }
+    });
+
+    it('an error thrown by onStep propagates and closes the emulator (no hang)', () => {
+      const ir = multiCoreIr(8, 50);
+      const p = new ParallelEmulator(ir, { workers: 2 });
+      expect(() => p.run(50, (e) => { if (e.t === 10) throw new Error('stop here'); })).toThrow(/stop here/);
+      expect(() => p.step()).toThrow(/after close/);
+      expect(() => p.run(5)).toThrow(/after close/);
+    });
+  });
+
+  describe('worker pool', () => {
+    /** Runs `ir` on `workers` threads (pipelined) and checks spikes, state and counters against the reference. */
+    function expectReference(ir: DendriteIr, workers: number): void {
+      const ref = new Emulator(ir, { seed: 2 });
+      const want: number[][] = [];
+      ref.run(ir.steps, (e) => want.push(Array.from(e.spikes.subarray(0, e.spikeCount))));
+      const p = new ParallelEmulator(ir, { seed: 2, workers });
+      try {
+        const got: number[][] = [];
+        p.run(ir.steps, (e) => got.push(Array.from(e.spikes.subarray(0, e.spikeCount))));
+        expect(got).toEqual(want);
+        expect(snapshot(p.cores)).toEqual(snapshot(ref.cores));
+        expect(p.cores.map((c) => c.counters)).toEqual(ref.cores.map((c) => c.counters));
+      } finally {
+        p.close();
+      }
+    }
+
+    it('a closed emulator returns its workers, and the next one (another network) reuses them with reference results', () => {
+      expectReference(multiCoreIrOf(101, 40, ['cuba']), 2);
+      const idle = idleWorkers();
+      expect(idle).toBeGreaterThanOrEqual(1);
+      const p = new ParallelEmulator(multiCoreIrOf(202, 40, ['loihi', 'nsat']), { workers: 2 });
+      expect(idleWorkers()).toBe(idle - 1); // taken from the pool, not started anew
+      p.close();
+      expect(idleWorkers()).toBe(idle);
+      for (const [seed, ms] of [[202, ['loihi', 'nsat']], [303, ['cuba', 'loihi']], [404, ['nsat']]] as const) expectReference(multiCoreIrOf(seed, 50, ms), 2);
+    });
+
+    it('emulators open at the same time get distinct workers', () => {
+      const irA = multiCoreIr(55, 40);
+      const irB = multiCoreIr(66, 40);
+      const refA = new Emulator(irA, { seed: 1 });
+      const refB = new Emulator(irB, { seed: 1 });
+      const a = new ParallelEmulator(irA, { seed: 1, workers: 2 });
+      const b = new ParallelEmulator(irB, { seed: 1, workers: 3 });
+      try {
+        for (let t = 0; t < 40; t++) {
+          for (const [r, p] of [[refA, a], [refB, b]] as const) {
+            r.step();
+            p.step();
+            expect(Array.from(p.spikes.subarray(0, p.spikeCount))).toEqual(Array.from(r.spikes.subarray(0, r.spikeCount)));
+          }
+        }
+      } finally {
+        a.close();
+        b.close();
+      }
+    });
+
+    it('workers left in the middle of a run are terminated, not reused; the pool still serves the next emulator', () => {
+      const ir = multiCoreIr(8, 50);
+      const p = new ParallelEmulator(ir, { workers: 2 });
+      const idle = idleWorkers();
+      expect(() => p.run(50, (e) => { if (e.t === 10) throw new Error('stop here'); })).toThrow(/stop here/);
+      expect(idleWorkers()).toBe(idle);
+      expectReference(ir, 2);
+    });
   });
 
   it('step() after close() is an error, not a hang', () => {
