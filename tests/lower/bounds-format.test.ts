@@ -25,10 +25,10 @@ const net = (bound: number, fanIn: number) => `network t {
 }
 `;
 
-function lowered(bound: number, fanIn: number, target = 'default') {
+function lowered(bound: number, fanIn: number, target = 'default', sets: readonly string[] = []) {
   const fe = checkSource(net(bound, fanIn), 't.snn', () => undefined);
   expect(fe.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const r = compileNetwork(fe.network!, { target, frontendDiagnostics: fe.diagnostics });
+  const r = compileNetwork(fe.network!, { target, sets, frontendDiagnostics: fe.diagnostics });
   expect(r.ir).toBeDefined();
   const sg = r.ir!.cores.flatMap((c) => c.synapseGroups).find((g) => g.name === 'a->b')!;
   const prog = r.ir!.learning.find(isSopProgram)!;
@@ -36,28 +36,36 @@ function lowered(bound: number, fanIn: number, target = 'default') {
 }
 
 describe('weight format of a bounded plastic projection', () => {
-  it('no wasted bit on the default target: the bound uses more than half of the 8-bit range', () => {
-    fc.assert(
-      fc.property(fc.double({ min: 0.05, max: 2, noNaN: true }), fc.integer({ min: 4, max: 800 }), (bound, fanIn) => {
-        const { sg, prog } = lowered(bound, fanIn);
-        // The bound maps above half the mantissa range (before the fix: exactly 64 whenever the bound set the
-        // post-synaptic unit), and the rule's integer bounds stay inside the format.
-        expect(sg.weightMax).toBeGreaterThan(64);
-        expect(sg.weightMax).toBeLessThanOrEqual(127);
-        expect(prog.bounds).not.toBeNull();
-        expect(prog.bounds![1]).toBeGreaterThan(64);
-        expect(prog.bounds![1]).toBeLessThanOrEqual(128);
-        expect(-prog.bounds![0]).toBeGreaterThan(64);
-      }),
-      { numRuns: 25 },
-    );
-  });
+  // The rule at 8 bits (the eRBP case that exposed it) and at the default target's own width (12 bits).
+  for (const [label, sets] of [['8-bit weights', ['synapse.weight.mant_bits=8']], ['the default target (12-bit)', []]] as const) {
+    it(`no wasted bit with ${label}: the bound uses more than half of the mantissa range`, () => {
+      const mantMax = weightFormat(resolveTarget('default', sets).profile!.synapse.weight, 'mixed').mantMax;
+      fc.assert(
+        fc.property(fc.double({ min: 0.05, max: 2, noNaN: true }), fc.integer({ min: 4, max: 800 }), (bound, fanIn) => {
+          const { sg, prog } = lowered(bound, fanIn, 'default', sets);
+          // The bound maps above half the mantissa range (before the fix: exactly (mantMax + 1) / 2 whenever the
+          // bound set the post-synaptic unit), and the rule's integer bounds stay inside the format.
+          expect(sg.weightMax).toBeGreaterThan((mantMax + 1) / 2);
+          expect(sg.weightMax).toBeLessThanOrEqual(mantMax);
+          expect(prog.bounds).not.toBeNull();
+          expect(prog.bounds![1]).toBeGreaterThan((mantMax + 1) / 2);
+          expect(prog.bounds![1]).toBeLessThanOrEqual(mantMax + 1);
+          expect(-prog.bounds![0]).toBeGreaterThan((mantMax + 1) / 2);
+        }),
+        { numRuns: 25 },
+      );
+    });
+  }
 
-  it('the eRBP example: img→h1 and h1→out with 2^10 steps and bounds ±127', () => {
-    const { sg, prog } = lowered(0.4, 784);
-    expect(sg.weightShift).toBe(10);
-    expect(sg.weightMax).toBe(127);
-    expect(prog.bounds).toEqual([-127, 127]);
+  it('the eRBP example: img→h1 with bounds ±0.4 uses the whole range, 8-bit (2^10 steps, ±127) and 12-bit (2^6 steps, ±2047)', () => {
+    const b8 = lowered(0.4, 784, 'default', ['synapse.weight.mant_bits=8']);
+    expect(b8.sg.weightShift).toBe(10);
+    expect(b8.sg.weightMax).toBe(127);
+    expect(b8.prog.bounds).toEqual([-127, 127]);
+    const b12 = lowered(0.4, 784);
+    expect(b12.sg.weightShift).toBe(6);
+    expect(b12.sg.weightMax).toBe(2047);
+    expect(b12.prog.bounds).toEqual([-2047, 2047]);
   });
 
   it('the shipped examples: every bounded plastic projection uses more than half of its mantissa range', () => {

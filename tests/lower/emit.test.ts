@@ -64,8 +64,8 @@ describe('emit', () => {
     for (const c of ir.cores) {
       expect(c.synapseGroups.map((g) => g.name).sort()).toEqual(['h->h', 'in->h']);
       for (const g of c.synapseGroups) {
-        if (g.name === 'in->h') expect([g.weightMin, g.weightMax]).toEqual([-128, 127]); // mixed signs: 8-bit two's complement
-        else expect([g.weightMin, g.weightMax]).toEqual([-255, 0]); // all inhibitory: the sign bit becomes a magnitude bit
+        if (g.name === 'in->h') expect([g.weightMin, g.weightMax]).toEqual([-2048, 2047]); // mixed signs: 12-bit two's complement
+        else expect([g.weightMin, g.weightMax]).toEqual([-4095, 0]); // all inhibitory: the sign bit becomes a magnitude bit
         expect(g.transmitThreshold).toBe(2 ** 32);
       }
     }

@@ -17,6 +17,7 @@ import { applyOverrides, resolveTarget, type TargetProfile } from '../../compile
 
 const loihi = resolveTarget('loihi1').profile!;
 const dflt = resolveTarget('default').profile!;
+const dflt8 = resolveTarget('default', ['synapse.weight.mant_bits=8']).profile!;
 const nsat = resolveTarget('nsat').profile!;
 const withBits = (p: TargetProfile, b: number) => applyOverrides(p, [`synapse.weight.mant_bits=${b}`]).profile!;
 const info = { group: 'a->b weights' };
@@ -84,7 +85,7 @@ describe('weight quantization', () => {
   });
 
   it('a bound a hair below a power of two of the step keeps the finer step (the 8-bit eRBP bound case)', () => {
-    const fmt = weightFormat(dflt.synapse.weight, 'mixed');
+    const fmt = weightFormat(dflt8.synapse.weight, 'mixed');
     const step10 = weightStep(fmt, 10);
     const bound = 128 * step10 * (1 - 1e-7); // rounds to 128 = mantMax + 1 at exponent 10
     const w = Float64Array.from([0.2 * bound, -0.2 * bound]);
