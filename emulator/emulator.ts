@@ -27,6 +27,7 @@ import {
   type CubaWasmGroup, type CubaWasmKernel, type KernelChoice,
 } from './kernels/wasm/cuba-wasm.js';
 import { WasmHeap } from './kernels/wasm/heap.js';
+import { coreStepCycles } from './cycles.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
 
 export interface EmulatorOptions {
@@ -157,6 +158,8 @@ export class Emulator {
   /** Per core: the core-local ids that spiked in phase 2 (on the WebAssembly heap when `wasm` is set). */
   protected readonly localSpikes: Int32Array[];
   private readonly opsBefore: Float64Array;
+  /** Per core: the cycles of the step being accounted. */
+  private readonly stepCycles: Float64Array;
   private readonly ctx: LearningContext;
 
   constructor(ir: DendriteIr, options: EmulatorOptions = {}) {
@@ -191,6 +194,7 @@ export class Emulator {
       ? { heap, module, kernel: instantiateCuba(module, heap.memory), groups: this.cores.map((rt, i) => bindCubaGroups(heap, rt.groups, this.localSpikes[i]!)) }
       : null;
     this.opsBefore = new Float64Array(ir.cores.length * OPS);
+    this.stepCycles = new Float64Array(ir.cores.length);
     const self = this;
     this.ctx = {
       get step() { return self.t; },
@@ -519,18 +523,24 @@ export class Emulator {
   private accountCycles(): void {
     const cost = this.ir.cost;
     const o = this.opsBefore;
-    let max = 0;
+    const cyc = this.stepCycles;
     const cores = this.cores;
     for (let i = 0; i < cores.length; i++) {
       const c = cores[i]!.counters;
-      const cyc =
-        (c.synapticEvents - o[i * OPS]!) * cost.synapticOp.cycles +
-        (c.compartmentUpdates - o[i * OPS + 1]!) * cost.compartmentUpdate.cycles +
-        (c.learningUpdates - o[i * OPS + 2]!) * cost.learningOp.cycles +
-        (c.spikes - o[i * OPS + 3]!) * cost.spike.cycles +
-        (c.hops - o[i * OPS + 4]!) * cost.hop.cycles;
-      c.cycles += cyc;
-      if (cyc > max) max = cyc;
+      cyc[i] = coreStepCycles(cost, c.synapticEvents - o[i * OPS]!, c.compartmentUpdates - o[i * OPS + 1]!, c.learningUpdates - o[i * OPS + 2]!,
+        c.spikes - o[i * OPS + 3]!, c.hops - o[i * OPS + 4]!);
+    }
+    this.commitStepCycles(cyc, 0);
+  }
+
+  /** Adds one step's per-core cycles (cyc[base + core]) to the cores' counters, and the slowest core's to the total. */
+  protected commitStepCycles(cyc: Float64Array, base: number): void {
+    const cores = this.cores;
+    let max = 0;
+    for (let i = 0; i < cores.length; i++) {
+      const v = cyc[base + i]!;
+      cores[i]!.counters.cycles += v;
+      if (v > max) max = v;
     }
     this.totalCycles += max;
   }

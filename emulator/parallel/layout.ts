@@ -7,7 +7,7 @@
  * spike buffer and counter slots are written only by the thread that owns the core; every thread reads the
  * step's spike lists (sources and all cores) and delivers only the routes that end in its own cores.
  */
-import type { CompartmentGroup, Core, DendriteIr, Routing } from '../../ir/types.js';
+import type { CompartmentGroup, Core, CostTable, DendriteIr, Routing } from '../../ir/types.js';
 import { newCoreRuntime, newCounters, type CoreRuntime } from '../state.js';
 import type { CubaWasmGroup } from '../kernels/wasm/cuba-wasm.js';
 
@@ -90,8 +90,8 @@ export interface ThreadInit {
    * phase (the host cannot compute them: it does not read the counters between steps).
    */
   readonly stepCycles: Float64Array;
-  /** Cycles per synaptic op, compartment update, learning op, spike and hop (the IR's cost table). */
-  readonly cycleCost: readonly number[];
+  /** The IR's cost table (for `stepCycles`). */
+  readonly cost: CostTable;
   /** Per core CNT_SLOTS counters (Float64, cumulative). */
   readonly counters: Float64Array;
   /** Per core: overflow names (slot order) and their cumulative [wrap, saturate] pairs. */

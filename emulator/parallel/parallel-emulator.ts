@@ -126,7 +126,7 @@ export class ParallelEmulator extends Emulator {
       coreSpikes: [0, 1].map(() => ir.cores.map((c) => sharedInt32(c.compartmentCount))),
       coreSpikeCount: [0, 1].map(() => sharedInt32(ir.cores.length)),
       stepCycles: new Float64Array(new SharedArrayBuffer(Math.max(1, 2 * ir.cores.length) * 8)),
-      cycleCost: [ir.cost.synapticOp.cycles, ir.cost.compartmentUpdate.cycles, ir.cost.learningOp.cycles, ir.cost.spike.cycles, ir.cost.hop.cycles],
+      cost: ir.cost,
       counters: new Float64Array(new SharedArrayBuffer(Math.max(1, ir.cores.length) * CNT_SLOTS * 8)),
       overflowNames: ir.cores.map((c) => overflowNamesOf(c.groups)),
       overflow: new Float64Array(new SharedArrayBuffer(Math.max(1, ir.cores.length) * MAX_OVERFLOW_NAMES * 2 * 8)),
@@ -233,17 +233,8 @@ export class ParallelEmulator extends Emulator {
     this.share.beginRun();
     const stepCycles = this.init0.stepCycles;
     const nc = this.cores.length;
-    const account = (t: number) => {
-      // Emulator.accountCycles, with the per-core sums the threads computed
-      const base = (t & 1) * nc;
-      let max = 0;
-      for (let c = 0; c < nc; c++) {
-        const cyc = stepCycles[base + c]!;
-        this.cores[c]!.counters.cycles += cyc;
-        if (cyc > max) max = cyc;
-      }
-      this.totalCycles += max;
-    };
+    // Emulator.accountCycles' sums, with the per-core cycles the threads computed (ThreadShare.stepCycles)
+    const account = (t: number) => this.commitStepCycles(stepCycles, (t & 1) * nc);
     try {
       this.pipeline(steps, account, onStep);
     } catch (e) {

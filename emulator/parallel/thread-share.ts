@@ -12,6 +12,7 @@ import { coreDelivery, FanOut, type CoreDelivery, type RingArena } from '../deli
 import { WasmHeap } from '../kernels/wasm/heap.js';
 import { instantiateCuba, stepCubaWasm, type CubaWasmGroup, type CubaWasmKernel } from '../kernels/wasm/cuba-wasm.js';
 import { newCounters, type CoreCounters, type GroupState } from '../state.js';
+import { coreStepCycles } from '../cycles.js';
 import {
   CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_COUNTERS_EPOCH, CTL_ERROR, CTL_SLEEPERS, CTL_STOP,
   MAX_OVERFLOW_NAMES, type SharedCore, type ThreadInit,
@@ -226,12 +227,11 @@ export class ThreadShare {
   }
 
   /**
-   * After step t's route phase in a pipelined run: each owned core's cycles of the step, written to
-   * stepCycles[(t & 1)·cores + core]. The same expression, term for term, as Emulator.accountCycles (the
-   * learning term is 0: pipelined runs have no learning), so the sums come out bit-identical.
+   * After step t's route phase in a pipelined run: each owned core's cycles of the step (`coreStepCycles`, as
+   * Emulator.accountCycles computes them; no learning in a pipelined run), written to stepCycles[(t & 1)·cores + core].
    */
   stepCycles(t: number): void {
-    const [cSyn, cUpd, cLearn, cSpike, cHop] = this.init.cycleCost as [number, number, number, number, number];
+    const cost = this.init.cost;
     const out = this.init.stepCycles;
     const base = (t & 1) * this.init.cores.length;
     const ops = this.opsBefore;
@@ -239,12 +239,8 @@ export class ThreadShare {
     for (let k = 0; k < owned.length; k++) {
       const o = owned[k]!;
       const c = o.counters;
-      out[base + o.index] =
-        (c.synapticEvents - ops[4 * k]!) * cSyn +
-        (c.compartmentUpdates - ops[4 * k + 1]!) * cUpd +
-        0 * cLearn +
-        (c.spikes - ops[4 * k + 2]!) * cSpike +
-        (c.hops - ops[4 * k + 3]!) * cHop;
+      out[base + o.index] = coreStepCycles(cost, c.synapticEvents - ops[4 * k]!, c.compartmentUpdates - ops[4 * k + 1]!, 0,
+        c.spikes - ops[4 * k + 2]!, c.hops - ops[4 * k + 3]!);
       ops[4 * k] = c.synapticEvents;
       ops[4 * k + 1] = c.compartmentUpdates;
       ops[4 * k + 2] = c.spikes;
