@@ -93,12 +93,9 @@ export function register(program: Command, ctx: CommandContext): void {
       if (flags.weightBounds !== undefined && flags.weightBits === undefined) throw new UsageError('--weight-bounds needs --weight-bits');
       let quantize: WeightQuantization | undefined;
       if (flags.weightBits !== undefined) {
-        const bits = positiveInt('--weight-bits', flags.weightBits);
-        if (bits < 2 || bits > 24) throw new UsageError(`--weight-bits must be in 2..24, got \`${flags.weightBits}\``);
         if (flags.weightBounds === undefined) throw new UsageError('--weight-bits needs --weight-bounds (the largest |weight| each matrix can hold)');
-        const bounds = flags.weightBounds.split(',').map((b) => positiveReal('--weight-bounds', b));
-        if (bounds.length !== 1 && bounds.length !== layers.length - 1) throw new UsageError(`--weight-bounds takes one value or ${layers.length - 1} (one per weight matrix), got ${bounds.length}`);
-        quantize = { bits, bounds };
+        // ranges and the number of bounds are checked with the other options (checkMlpOptions)
+        quantize = { bits: positiveInt('--weight-bits', flags.weightBits), bounds: flags.weightBounds.split(',').map((b) => positiveReal('--weight-bounds', b)) };
       }
       const data = resolveDataFlag(flags.data, { trainSamples, testSamples });
       const options = { layers, mode, epochs, seed, learningRate, lrDecay, feedbackLearningRate, batchSize, hidden: flags.hidden as Activation, output: flags.output as OutputKind, quantize };

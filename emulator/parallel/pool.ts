@@ -15,45 +15,49 @@ export interface PooledWorker {
   readonly worker: Worker;
   /** Failure messages of the worker's current emulator (`receiveMessageOnPort`). */
   readonly errors: MessagePort;
+  /** The worker script it runs (a pool serves one script per URL). */
+  readonly script: string;
+  /** Set once the worker exited or was terminated: never handed out again. */
+  gone: boolean;
 }
 
 const idle: PooledWorker[] = [];
 
+function dropIdle(w: PooledWorker): void {
+  const k = idle.indexOf(w);
+  if (k >= 0) idle.splice(k, 1);
+}
+
 /** An idle worker of `script`, or a new one. Its error port is drained of an earlier emulator's messages. */
 export function acquireWorker(script: URL): PooledWorker {
-  for (let i = idle.length - 1; i >= 0; i--) {
-    const w = idle[i]!;
-    if (!exited.has(w) && scriptOf.get(w) === script.href) {
-      idle.splice(i, 1);
-      while (receiveMessageOnPort(w.errors) !== undefined);
-      return w;
-    }
+  const k = idle.findIndex((w) => !w.gone && w.script === script.href);
+  if (k >= 0) {
+    const w = idle.splice(k, 1)[0]!;
+    while (receiveMessageOnPort(w.errors) !== undefined);
+    return w;
   }
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(script, { workerData: { errorPort: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  const w: PooledWorker = { worker, errors: port1 };
-  scriptOf.set(w, script.href);
+  const w: PooledWorker = { worker, errors: port1, script: script.href, gone: false };
   // a worker that exits (terminated, or crashed) must never be handed out again
   worker.on('exit', () => {
-    const k = idle.indexOf(w);
-    if (k >= 0) idle.splice(k, 1);
-    exited.add(w);
+    w.gone = true;
+    dropIdle(w);
   });
   return w;
 }
 
 /** Back to the pool, ready for another emulator (its step loop has ended or is about to). */
 export function releaseWorker(w: PooledWorker): void {
-  if (!exited.has(w) && !idle.includes(w)) idle.push(w);
+  if (!w.gone && !idle.includes(w)) idle.push(w);
 }
 
 /** Terminates a worker that cannot be reused (it failed, or stopped in the middle of a run). */
 export function discardWorker(w: PooledWorker): void {
-  exited.add(w);
-  const k = idle.indexOf(w);
-  if (k >= 0) idle.splice(k, 1);
+  w.gone = true;
+  dropIdle(w);
   w.errors.close();
   void w.worker.terminate();
 }
@@ -62,6 +66,3 @@ export function discardWorker(w: PooledWorker): void {
 export function idleWorkers(): number {
   return idle.length;
 }
-
-const scriptOf = new WeakMap<PooledWorker, string>();
-const exited = new WeakSet<PooledWorker>();

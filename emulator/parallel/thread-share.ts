@@ -216,14 +216,17 @@ export class ThreadShare {
     const epoch = Atomics.load(this.init.ctrl, CTL_COUNTERS_EPOCH);
     if (epoch !== this.countersEpoch) for (const o of this.owned) this.pullCounters(o);
     this.countersEpoch = epoch;
+    for (let k = 0; k < this.owned.length; k++) this.recordOps(k);
+  }
+
+  /** Owned core k's op counts now, as the base of its next step's cycles. */
+  private recordOps(k: number): void {
     const ops = this.opsBefore;
-    this.owned.forEach((o, k) => {
-      const c = o.counters;
-      ops[4 * k] = c.synapticEvents;
-      ops[4 * k + 1] = c.compartmentUpdates;
-      ops[4 * k + 2] = c.spikes;
-      ops[4 * k + 3] = c.hops;
-    });
+    const c = this.owned[k]!.counters;
+    ops[4 * k] = c.synapticEvents;
+    ops[4 * k + 1] = c.compartmentUpdates;
+    ops[4 * k + 2] = c.spikes;
+    ops[4 * k + 3] = c.hops;
   }
 
   /**
@@ -241,10 +244,7 @@ export class ThreadShare {
       const c = o.counters;
       out[base + o.index] = coreStepCycles(cost, c.synapticEvents - ops[4 * k]!, c.compartmentUpdates - ops[4 * k + 1]!, 0,
         c.spikes - ops[4 * k + 2]!, c.hops - ops[4 * k + 3]!);
-      ops[4 * k] = c.synapticEvents;
-      ops[4 * k + 1] = c.compartmentUpdates;
-      ops[4 * k + 2] = c.spikes;
-      ops[4 * k + 3] = c.hops;
+      this.recordOps(k);
     }
   }
 

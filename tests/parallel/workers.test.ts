@@ -27,6 +27,13 @@ function snapshot(cores: readonly CoreRuntime[]): number[][] {
   return out;
 }
 
+/** `p` ended where the reference `ref` did: every state array, weight and ring, every counter, and the cycles. */
+function expectSameEnd(p: Emulator, ref: Emulator, label = ''): void {
+  expect(snapshot(p.cores), `state ${label}`).toEqual(snapshot(ref.cores));
+  expect(p.cores.map((c) => c.counters), `counters ${label}`).toEqual(ref.cores.map((c) => c.counters));
+  expect(p.totalCycles, `cycles ${label}`).toBe(ref.totalCycles);
+}
+
 /** A random IR with at least 3 cores (so 2 and 4 threads really split the cores), with blank-out and Poisson. */
 function multiCoreIr(seed: number, steps: number): DendriteIr {
   return multiCoreIrOf(seed, steps, models);
@@ -60,12 +67,8 @@ describe('parallel emulator: identical results for any number of threads', () =>
               expect(Array.from(p.spikes.subarray(0, p.spikeCount)), `t=${t} threads=${p.threads}`).toEqual(want);
             }
           }
-          const state = snapshot(ref.cores);
-          const counters = ref.cores.map((c) => c.counters);
           for (const p of par) {
-            expect(snapshot(p.cores), `state, threads=${p.threads}`).toEqual(state);
-            expect(p.cores.map((c) => c.counters), `counters, threads=${p.threads}`).toEqual(counters);
-            expect(p.totalCycles).toBe(ref.totalCycles);
+            expectSameEnd(p, ref, `threads=${p.threads}`);
             expect(p.sourceSpikes).toBe(ref.sourceSpikes);
           }
         } finally {
@@ -155,9 +158,7 @@ describe('parallel emulator: identical results for any number of threads', () =>
         par.step();
         expect(Array.from(par.spikes.subarray(0, par.spikeCount))).toEqual(Array.from(ref.spikes.subarray(0, ref.spikeCount)));
       }
-      expect(par.cores.map((c) => c.counters)).toEqual(ref.cores.map((c) => c.counters));
-      expect(snapshot(par.cores)).toEqual(snapshot(ref.cores));
-      expect(par.totalCycles).toBe(ref.totalCycles);
+      expectSameEnd(par, ref);
     } finally {
       par.close();
     }
@@ -197,9 +198,7 @@ describe('parallel emulator: identical results for any number of threads', () =>
               });
               expect(ts).toEqual(want.map((_, k) => k + 1));
               expect(got).toEqual(want);
-              expect(snapshot(p.cores)).toEqual(snapshot(ref.cores));
-              expect(p.cores.map((c) => c.counters)).toEqual(ref.cores.map((c) => c.counters));
-              expect(p.totalCycles).toBe(ref.totalCycles);
+              expectSameEnd(p, ref, `threads=${workers}`);
               expect(p.sourceSpikes).toBe(ref.sourceSpikes);
             } finally {
               p.close();
@@ -235,9 +234,7 @@ describe('parallel emulator: identical results for any number of threads', () =>
         ref.step();
         expect(par.t).toBe(ref.t);
         expect(Array.from(par.spikes.subarray(0, par.spikeCount))).toEqual(Array.from(ref.spikes.subarray(0, ref.spikeCount)));
-        expect(snapshot(par.cores)).toEqual(snapshot(ref.cores));
-        expect(par.cores.map((c) => c.counters)).toEqual(ref.cores.map((c) => c.counters));
-        expect(par.totalCycles).toBe(ref.totalCycles);
+        expectSameEnd(par, ref);
       } finally {
         par.close();
       }
@@ -263,8 +260,7 @@ describe('parallel emulator: identical results for any number of threads', () =>
         const got: number[][] = [];
         p.run(ir.steps, (e) => got.push(Array.from(e.spikes.subarray(0, e.spikeCount))));
         expect(got).toEqual(want);
-        expect(snapshot(p.cores)).toEqual(snapshot(ref.cores));
-        expect(p.cores.map((c) => c.counters)).toEqual(ref.cores.map((c) => c.counters));
+        expectSameEnd(p, ref);
       } finally {
         p.close();
       }
