@@ -13,6 +13,9 @@
  *        --repeat R (time every Dendrite configuration R times, interleaved, and Brian2's compiled binary R times;
  *                    the table shows the median run and the note the fastest and slowest: on a shared 2-CPU
  *                    virtual machine one run can be 1.5× another)
+ *        --warmup STEPS (default 2000; 0: none) before the timed runs of each size, every configuration runs once for
+ *                    this many steps, untimed in the table: V8 compiles the step loop during a process's first runs,
+ *                    as Brian2 compiles its C++ before its timed loop. The cold run's time is printed below the table.
  * Needs `npm run build` first (the npm script does it). Installs nothing: without Brian2 it says how to get it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -30,7 +33,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RATE_TOLERANCE = 0.1;
 
 function parseArgs(argv) {
-  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1, brianCpu: false, live: false, repeat: 1 };
+  const o = { sizes: [4000, 16000, 64000], fanin: 80, duration: 1, workers: null, brian: true, coreSize: 1024, json: null, reference: false, seed: 1, brianCpu: false, live: false, repeat: 1, warmup: 2000 };
   const size = (s) => {
     const m = /^(\d+(?:\.\d+)?)([kK]?)$/.exec(s.trim());
     if (!m) throw new Error(`bad size "${s}" (e.g. 4k or 4000)`);
@@ -54,10 +57,12 @@ function parseArgs(argv) {
     else if (a === '--brian-cpu') o.brianCpu = true;
     else if (a === '--live-weights') o.live = true;
     else if (a === '--repeat') o.repeat = Number(next());
+    else if (a === '--warmup') o.warmup = Number(next());
     else throw new Error(`unknown flag ${a}`);
   }
   if (!(o.fanin > 0) || !(o.duration > 0) || !(o.coreSize >= 1)) throw new Error('--fanin, --duration and --core-size must be positive');
   if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat takes an integer ≥ 1');
+  if (!Number.isInteger(o.warmup) || o.warmup < 0) throw new Error('--warmup takes a number of steps ≥ 0 (0: none)');
   o.workers ??= [...new Set([1, Math.min(2, availableParallelism())])];
   if (o.workers.some((w) => !Number.isInteger(w) || w < 1)) throw new Error('--workers takes a list of integers ≥ 1, e.g. 1,2');
   return o;
@@ -172,6 +177,7 @@ function main() {
     if (o.live) configs.push({ w: 1, reference: false, live: true });
     // Rounds interleave the configurations, so a slow phase of the machine hits all of them alike.
     const runs = configs.map(() => []);
+    const cold = o.warmup > 0 ? configs.map(({ w, reference, live }) => runDendrite(ir, k, o.warmup, w, reference, live)) : [];
     for (let r = 0; r < o.repeat; r++) configs.forEach(({ w, reference, live }, i) => runs[i].push(runDendrite(ir, k, steps, w, reference, live)));
     configs.forEach(({ reference, live }, i) => {
       const d = median(runs[i], (x) => x.runS);
@@ -193,6 +199,12 @@ function main() {
     }
     results.push(res);
     printTable(rows.splice(1));
+    if (cold.length > 0) {
+      res.warmup = { steps: o.warmup, runsS: cold.map((c) => c.runS) };
+      process.stdout.write(`N=${N}: warm-up (untimed above): the first ${o.warmup} steps took ` +
+        configs.map(({ reference, live }, i) => `${fmt(cold[i].runS)} s (${reference ? 'reference' : live ? '1 thread, live w' : `${cold[i].threads} thread${cold[i].threads > 1 ? 's' : ''}`})`).join(', ') +
+        ' on a new emulator each (in the first size of a process this includes compiling the step loop)\n');
+    }
     if (res.brian) {
       const best = res.dendrite.filter((d) => !d.reference).reduce((a, b) => (b.runS < a.runS ? b : a));
       const one = res.dendrite.find((d) => !d.reference && d.threads === 1);

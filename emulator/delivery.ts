@@ -47,24 +47,42 @@ export interface CoreDelivery {
 
 /** Builds a core's delivery table; `ringSlots` and `ports` as in its `CoreRuntime`. */
 export function coreDelivery(core: Core, ringSlots: number, ports: number): CoreDelivery {
-  const { axonOffsets, axonGroup, targets, delays, ports: port } = core.synapses;
   const n = core.compartmentCount;
   const slotSize = ports * n;
+  const sgs = core.synapseGroups;
+  return {
+    axonRow: axonRows(core.synapses.axonOffsets, core.synapses.axonGroup), cell: synapseCells(core, ports), slotSize,
+    ringSize: ringSlots * slotSize, ringSlots,
+    groupScale: Float64Array.from(sgs, (g) => 2 ** g.weightShift),
+    groupThreshold: Float64Array.from(sgs, (g) => g.transmitThreshold),
+  };
+}
+
+// Set-up loops over every synapse, route or neuron live in functions of their own with nothing after the loop but
+// a return: V8 compiles a long loop on-stack (OSR) and reuses that code for later calls, and code after the loop
+// that had no type feedback when it was compiled made every later emulator's set-up bail out and recompile the
+// whole constructor (≈ 30 ms of compiler time per emulator, on the CPUs the step loop needs; `--trace-opt`,
+// docs/performance.md, eighth pass).
+
+/** Ring-slot offset of each synapse: (delay · ports + port) · compartments + target. */
+function synapseCells(core: Core, ports: number): Int32Array {
+  const { targets, delays, ports: port } = core.synapses;
+  const n = core.compartmentCount;
   const cell = new Int32Array(targets.length);
   for (let r = 0; r < targets.length; r++) cell[r] = (delays[r]! * ports + port[r]!) * n + targets[r]!;
+  return cell;
+}
+
+/** `CoreDelivery.axonRow` from the CSR offsets and per-axon groups. */
+function axonRows(axonOffsets: Int32Array, axonGroup: Int32Array): Int32Array {
   const axons = axonGroup.length;
   const axonRow = new Int32Array(2 * axons + 1);
+  axonRow[2 * axons] = axonOffsets[axons]!;
   for (let a = 0; a < axons; a++) {
     axonRow[2 * a] = axonOffsets[a]!;
     axonRow[2 * a + 1] = axonGroup[a]!;
   }
-  axonRow[2 * axons] = axonOffsets[axons]!;
-  const sgs = core.synapseGroups;
-  return {
-    axonRow, cell, slotSize, ringSize: ringSlots * slotSize, ringSlots,
-    groupScale: Float64Array.from(sgs, (g) => 2 ** g.weightShift),
-    groupThreshold: Float64Array.from(sgs, (g) => g.transmitThreshold),
-  };
+  return axonRow;
 }
 
 /**
@@ -209,50 +227,22 @@ export class FanOut {
     /** The rings' arena (the WebAssembly heap); enables the flat path (see `flat`). null: per-core rings only. */
     arena: RingArena | null = null,
   ) {
-    const { offsets, core: rCore, axon: rAxon } = routing;
-    const neurons = offsets.length - 1;
-    let routes = 0;
-    let cells = 0;
-    for (let k = 0; k < rCore.length; k++) {
-      const d = delivery[rCore[k]!];
-      if (!d) continue;
-      routes++;
-      cells += d.axonRow[2 * rAxon[k]! + 2]! - d.axonRow[2 * rAxon[k]!]!;
-    }
-    this.routeOf = new Int32Array(neurons + 1);
-    this.rec = new Int32Array(4 * routes);
-    this.cellOf = new Int32Array(routes + 1);
-    this.cell = new Int32Array(cells);
-    this.draws = new Uint8Array(routes);
-    this.weight = fixedWeights !== null ? new Int32Array(cells) : null;
-    let m = 0;
-    let e = 0;
-    for (let n = 0; n < neurons; n++) {
-      this.routeOf[n] = m;
-      for (let k = offsets[n]!; k < offsets[n + 1]!; k++) {
-        const c = rCore[k]!;
-        const d = delivery[c];
-        if (!d) continue;
-        const a = rAxon[k]!;
-        const r0 = d.axonRow[2 * a]!;
-        const r1 = d.axonRow[2 * a + 2]!;
-        const gi = d.axonRow[2 * a + 1]!;
-        this.rec[4 * m] = c;
-        this.rec[4 * m + 1] = r0;
-        this.rec[4 * m + 2] = a;
-        this.rec[4 * m + 3] = gi;
-        this.draws[m] = d.groupThreshold[gi]! >= ALWAYS ? 0 : 1;
-        this.cellOf[m] = e;
-        const w = this.weight !== null ? fixedWeights![c]! : null;
-        for (let r = r0; r < r1; r++, e++) {
-          this.cell[e] = d.cell[r]!;
-          if (w !== null) this.weight![e] = w[r]!;
-        }
-        m++;
-      }
-    }
-    this.routeOf[neurons] = m;
-    this.cellOf[m] = e;
+    const neurons = routing.offsets.length - 1;
+    const routes = countRoutes(routing.core, delivery);
+    const cells = countCells(routing.core, routing.axon, delivery);
+    const t: RouteTables = {
+      routeOf: new Int32Array(neurons + 1), rec: new Int32Array(4 * routes), cellOf: new Int32Array(routes + 1),
+      cell: new Int32Array(cells), draws: new Uint8Array(routes), weight: fixedWeights !== null ? new Int32Array(cells) : null,
+    };
+    fillRoutes(routing, delivery, fixedWeights, t);
+    t.routeOf[neurons] = routes;
+    t.cellOf[routes] = cells;
+    this.routeOf = t.routeOf;
+    this.rec = t.rec;
+    this.cellOf = t.cellOf;
+    this.cell = t.cell;
+    this.draws = t.draws;
+    this.weight = t.weight;
     this.base = new Int32Array(2 * delivery.length);
     this.events = new Float64Array(delivery.length);
     // The flat path: fixed weights, no blank-out draw, no delays (one ring slot), all rings in one arena, and every
@@ -261,47 +251,24 @@ export class FanOut {
     // counters, one row of a dense neuron × core table of synapse counts (bytes; rows padded to 16 cores).
     const C = delivery.length;
     const stride = Math.ceil(C / 16) * 16;
-    let flat = arena !== null && this.weight !== null && this.draws.every((x) => x === 0) &&
-      delivery.every((d) => d === null || d.ringSlots === 1) && neurons * stride <= 2 ** 28;
+    const flat = arena !== null && this.weight !== null && this.draws.every((x) => x === 0) &&
+      delivery.every((d) => d === null || d.ringSlots === 1) && neurons * stride <= 2 ** 28 &&
+      // every (neuron, core) synapse count must fit the byte table (a neuron may have several axons on one core)
+      countsFitBytes(this.routeOf, this.rec, this.cellOf, C);
     if (flat) {
-      // Every (neuron, core) synapse count must fit the byte table (a neuron may have several axons on one core).
-      const sum = new Int32Array(C);
-      for (let n = 0; n < neurons && flat; n++) {
-        for (let k = this.routeOf[n]!; k < this.routeOf[n + 1]!; k++) {
-          const c = this.rec[4 * k]!;
-          sum[c]! += this.cellOf[k + 1]! - this.cellOf[k]!;
-          if (sum[c]! > 255) flat = false;
-        }
-        for (let k = this.routeOf[n]!; k < this.routeOf[n + 1]!; k++) sum[this.rec[4 * k]!] = 0;
-      }
-    }
-    if (flat) {
-      const heap = arena!.deliverFlat !== undefined ? arena!.heap ?? null : null;
-      this.arena = arena!.cells;
+      const heap = arena.deliverFlat !== undefined ? arena.heap ?? null : null;
+      this.arena = arena.cells;
       this.stride = stride;
       this.flatOf = heap !== null ? heap.int32(neurons + 1) : new Int32Array(neurons + 1);
       this.flatPairs = heap !== null ? heap.int32(2 * cells) : new Int32Array(2 * cells);
       this.countRow = heap !== null ? heap.uint8(neurons * stride) : new Uint8Array(neurons * stride);
       if (heap !== null) {
         this.wasm = {
-          run: arena!.deliverFlat!, ids: heap.int32(Math.max(ids32(routing), 1)), events: heap.int32(stride),
+          run: arena.deliverFlat!, ids: heap.int32(Math.max(ids32(routing), 1)), events: heap.int32(stride),
         };
       }
-      let w = 0;
-      for (let n = 0; n < neurons; n++) {
-        this.flatOf[n] = w;
-        for (let k = this.routeOf[n]!; k < this.routeOf[n + 1]!; k++) {
-          const c = this.rec[4 * k]!;
-          const start = arena!.ringStart[c]!;
-          const scale = delivery[c]!.groupScale[this.rec[4 * k + 3]!]!;
-          this.countRow[n * stride + c]! += this.cellOf[k + 1]! - this.cellOf[k]!;
-          for (let x = this.cellOf[k]!; x < this.cellOf[k + 1]!; x++) {
-            this.flatPairs[w++] = start + this.cell[x]!;
-            this.flatPairs[w++] = this.weight![x]! * scale;
-          }
-        }
-      }
-      this.flatOf[neurons] = w;
+      fillFlat(t, delivery, arena.ringStart, this.flatOf, this.flatPairs, this.countRow, stride);
+      this.flatOf[neurons] = 2 * cells;
     }
   }
 
@@ -413,6 +380,115 @@ export class FanOut {
       for (let w = flatOf[id]!; w < end; w += 2) arena[pairs[w]!] += pairs[w + 1]!;
     }
     for (let c = 0; c < C; c++) if (this.delivery[c]) counters[c]!.synapticEvents += events[c]!;
+  }
+}
+
+/** `FanOut`'s route tables (see its fields). */
+interface RouteTables {
+  readonly routeOf: Int32Array;
+  readonly rec: Int32Array;
+  readonly cellOf: Int32Array;
+  readonly cell: Int32Array;
+  readonly draws: Uint8Array;
+  readonly weight: Int32Array | null;
+}
+
+/** Routes of `routing` that end in a core with a delivery table. */
+function countRoutes(rCore: Int32Array, delivery: readonly (CoreDelivery | null)[]): number {
+  let routes = 0;
+  for (let k = 0; k < rCore.length; k++) if (delivery[rCore[k]!]) routes++;
+  return routes;
+}
+
+/** Synapses on those routes. */
+function countCells(rCore: Int32Array, rAxon: Int32Array, delivery: readonly (CoreDelivery | null)[]): number {
+  let cells = 0;
+  for (let k = 0; k < rCore.length; k++) {
+    const d = delivery[rCore[k]!];
+    if (d) cells += d.axonRow[2 * rAxon[k]! + 2]! - d.axonRow[2 * rAxon[k]!]!;
+  }
+  return cells;
+}
+
+/** The route tables of a `FanOut` (all but the end markers), in neuron order. */
+function fillRoutes(
+  routing: { readonly offsets: Int32Array; readonly core: Int32Array; readonly axon: Int32Array },
+  delivery: readonly (CoreDelivery | null)[],
+  fixedWeights: readonly (Int32Array | null)[] | null,
+  t: RouteTables,
+): void {
+  const { offsets, core: rCore, axon: rAxon } = routing;
+  const { routeOf, rec, cellOf, cell, draws, weight } = t;
+  const neurons = offsets.length - 1;
+  let m = 0;
+  let e = 0;
+  for (let n = 0; n < neurons; n++) {
+    routeOf[n] = m;
+    for (let k = offsets[n]!; k < offsets[n + 1]!; k++) {
+      const c = rCore[k]!;
+      const d = delivery[c];
+      if (!d) continue;
+      const a = rAxon[k]!;
+      const r0 = d.axonRow[2 * a]!;
+      const r1 = d.axonRow[2 * a + 2]!;
+      const gi = d.axonRow[2 * a + 1]!;
+      rec[4 * m] = c;
+      rec[4 * m + 1] = r0;
+      rec[4 * m + 2] = a;
+      rec[4 * m + 3] = gi;
+      draws[m] = d.groupThreshold[gi]! >= ALWAYS ? 0 : 1;
+      cellOf[m] = e;
+      const w = weight !== null ? fixedWeights![c]! : null;
+      for (let r = r0; r < r1; r++, e++) {
+        cell[e] = d.cell[r]!;
+        if (w !== null) weight![e] = w[r]!;
+      }
+      m++;
+    }
+  }
+}
+
+/** True iff every neuron has at most 255 synapses on each core (the flat path's byte table of counts). */
+function countsFitBytes(routeOf: Int32Array, rec: Int32Array, cellOf: Int32Array, cores: number): boolean {
+  const sum = new Int32Array(cores);
+  const neurons = routeOf.length - 1;
+  for (let n = 0; n < neurons; n++) {
+    for (let k = routeOf[n]!; k < routeOf[n + 1]!; k++) {
+      const c = rec[4 * k]!;
+      sum[c]! += cellOf[k + 1]! - cellOf[k]!;
+      if (sum[c]! > 255) return false;
+    }
+    for (let k = routeOf[n]!; k < routeOf[n + 1]!; k++) sum[rec[4 * k]!] = 0;
+  }
+  return true;
+}
+
+/** The flat path's tables (all but flatOf's end marker): per neuron its (arena cell, contribution) pairs and counts. */
+function fillFlat(
+  t: RouteTables,
+  delivery: readonly (CoreDelivery | null)[],
+  ringStart: readonly number[],
+  flatOf: Int32Array,
+  flatPairs: Int32Array,
+  countRow: Uint8Array,
+  stride: number,
+): void {
+  const { routeOf, rec, cellOf, cell } = t;
+  const weight = t.weight!;
+  const neurons = routeOf.length - 1;
+  let w = 0;
+  for (let n = 0; n < neurons; n++) {
+    flatOf[n] = w;
+    for (let k = routeOf[n]!; k < routeOf[n + 1]!; k++) {
+      const c = rec[4 * k]!;
+      const start = ringStart[c]!;
+      const scale = delivery[c]!.groupScale[rec[4 * k + 3]!]!;
+      countRow[n * stride + c]! += cellOf[k + 1]! - cellOf[k]!;
+      for (let x = cellOf[k]!; x < cellOf[k + 1]!; x++) {
+        flatPairs[w++] = start + cell[x]!;
+        flatPairs[w++] = weight[x]! * scale;
+      }
+    }
   }
 }
 

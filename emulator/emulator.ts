@@ -28,6 +28,7 @@ import {
 } from './kernels/wasm/cuba-wasm.js';
 import { WasmHeap } from './kernels/wasm/heap.js';
 import { coreStepCycles } from './cycles.js';
+import { packedFill, packedMap } from './packed.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
 
 export interface EmulatorOptions {
@@ -173,14 +174,14 @@ export class Emulator {
     let heap = options.cores ? options.heap ?? null : null;
     if (module !== null && options.cores === undefined) heap = new WasmHeap();
     const alloc = heap !== null && options.cores === undefined ? heap.coreAllocator(ir.cores.length, (i) => ringLength(ir, i)) : undefined;
-    this.cores = options.cores ?? ir.cores.map((_, i) => newCoreRuntime(ir, i, alloc));
+    this.cores = options.cores ?? packedFill(ir.cores.length, (i) => newCoreRuntime(ir, i, alloc));
     this.spikes = new Int32Array(ir.neuronCount);
     this.spiked = new Uint8Array(ir.neuronCount);
     this.neuronCore = new Int32Array(ir.neuronCount).fill(-1);
     ir.cores.forEach((core, ci) => {
       for (const g of core.groups) this.neuronCore.fill(ci, g.neuronBase, g.neuronBase + g.size);
     });
-    this.srcRt = ir.sources.map((s) => ({
+    this.srcRt = packedMap(ir.sources, (s) => ({
       cursor: 0,
       rate: s.kind === 'poisson' ? s.rate.slice() : new Float64Array(0),
       ref: new Int32Array(s.kind === 'poisson' ? s.size : 0),
@@ -189,9 +190,9 @@ export class Emulator {
       activeCount: 0,
       stale: true,
     }));
-    this.localSpikes = ir.cores.map((c) => (heap !== null ? heap.int32(c.compartmentCount) : new Int32Array(c.compartmentCount)));
+    this.localSpikes = packedMap(ir.cores, (c) => (heap !== null ? heap.int32(c.compartmentCount) : new Int32Array(c.compartmentCount)));
     this.wasm = module !== null && heap !== null
-      ? { heap, module, kernel: instantiateCuba(module, heap.memory), groups: this.cores.map((rt, i) => bindCubaGroups(heap, rt.groups, this.localSpikes[i]!)) }
+      ? { heap, module, kernel: instantiateCuba(module, heap.memory), groups: packedMap(this.cores, (rt, i) => bindCubaGroups(heap, rt.groups, this.localSpikes[i]!)) }
       : null;
     this.opsBefore = new Float64Array(ir.cores.length * OPS);
     this.stepCycles = new Float64Array(ir.cores.length);
@@ -486,7 +487,7 @@ export class Emulator {
     const wasm = this.wasm;
     if (wasm === null) return null;
     return {
-      cells: new Float64Array(wasm.heap.memory.buffer), ringStart: this.cores.map((rt) => rt.ring.byteOffset / 8),
+      cells: new Float64Array(wasm.heap.memory.buffer), ringStart: packedMap(this.cores, (rt) => rt.ring.byteOffset / 8),
       heap: wasm.heap, deliverFlat: wasm.kernel.deliverFlat,
     };
   }
@@ -497,12 +498,12 @@ export class Emulator {
    */
   protected prepareRoute(): void {
     if (this.fanOut === null || this.hopsOf === null) {
-      this.fanOut = new FanOut(this.ir.routing, this.cores.map((rt) => coreDelivery(rt.ir, rt.ringSlots, rt.ports)),
-        this.fixedWeights ? this.cores.map((rt) => rt.weights) : null, this.ringArena());
+      this.fanOut = new FanOut(this.ir.routing, packedMap(this.cores, (rt) => coreDelivery(rt.ir, rt.ringSlots, rt.ports)),
+        this.fixedWeights ? packedMap(this.cores, (rt) => rt.weights) : null, this.ringArena());
       this.hopsOf = hopsPerNeuron(this.ir.routing.offsets, this.ir.routing.core, this.neuronCore, this.ir.cores.map((c) => c.mesh));
-      this.rings = this.cores.map((rt) => rt.ring);
-      this.weightsOf = this.cores.map((rt) => rt.weights);
-      this.countersOf = this.cores.map((rt) => rt.counters);
+      this.rings = packedMap(this.cores, (rt) => rt.ring);
+      this.weightsOf = packedMap(this.cores, (rt) => rt.weights);
+      this.countersOf = packedMap(this.cores, (rt) => rt.counters);
     }
   }
 

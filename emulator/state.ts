@@ -5,6 +5,7 @@
  */
 import type { CompartmentGroup, Core, DendriteIr } from '../ir/types.js';
 import { portCount } from '../ir/types.js';
+import { packedMap } from './packed.js';
 
 /** Where the typed arrays of the run-time state come from (default: ordinary arrays; kernels/wasm/heap.ts). */
 export interface ArrayAllocator {
@@ -123,7 +124,7 @@ function groupState(g: CompartmentGroup, alloc: ArrayAllocator): GroupState {
  */
 export function newCoreRuntime(ir: DendriteIr, index: number, alloc: ArrayAllocator = plainArrays): CoreRuntime {
   const core = ir.cores[index]!;
-  const groups = core.groups.map((g) => groupState(g, alloc));
+  const groups = packedMap(core.groups, (g) => groupState(g, alloc));
   const { ports, ringSlots } = ringShape(core);
   const groupOf = new Int32Array(core.compartmentCount);
   core.groups.forEach((g, gi) => groupOf.fill(gi, g.first, g.first + g.size));

@@ -8,7 +8,8 @@
  * step's spike lists (sources and all cores) and delivers only the routes that end in its own cores.
  */
 import type { CompartmentGroup, Core, CostTable, DendriteIr, Routing } from '../../ir/types.js';
-import { newCoreRuntime, newCounters, type CoreRuntime } from '../state.js';
+import { newCoreRuntime, type ArrayAllocator, type CoreRuntime } from '../state.js';
+import { packedFill, packedMap } from '../packed.js';
 import type { CubaWasmGroup } from '../kernels/wasm/cuba-wasm.js';
 
 // Control words (Int32Array on a SharedArrayBuffer).
@@ -137,30 +138,26 @@ export function sharedInt32(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Math.max(n, 1) * 4));
 }
 
+/** Places every run-time array in its own SharedArrayBuffer (zero-length arrays get a one-element buffer). */
+const sharedArrays: ArrayAllocator = {
+  int32: (n) => new Int32Array(new SharedArrayBuffer(Math.max(n, 1) * 4), 0, n),
+  float64: (n) => new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8), 0, n),
+};
+
 /**
- * Run-time state of one core in shared memory: the emulator's own `newCoreRuntime` layout (so every state
- * array, its initial values and the ring size stay defined in one place), with each array moved into a
- * SharedArrayBuffer.
+ * Run-time state of one core in shared memory: the emulator's own `newCoreRuntime` (so every state array, its
+ * initial values and the ring size stay defined in one place, and the object has one shape for every emulator —
+ * see ../packed.ts) with its arrays allocated in SharedArrayBuffers.
  */
 export function sharedCoreRuntime(ir: DendriteIr, index: number): CoreRuntime {
-  const rt = newCoreRuntime(ir, index);
-  return {
-    ...rt,
-    ring: sharedCopy(rt.ring),
-    weights: sharedCopy(rt.weights),
-    groups: rt.groups.map((gs) => ({
-      group: gs.group,
-      arrays: Object.fromEntries(Object.entries(gs.arrays).map(([k, v]) => [k, sharedCopy(v)])),
-    })),
-    counters: newCounters(),
-  };
+  return newCoreRuntime(ir, index, sharedArrays);
 }
 
 /** The IR core with its synapse table in shared memory (weights: the run-time copy, which learning edits). */
 export function sharedIrCore(core: Core, weights: Int32Array): Core {
   const s = core.synapses;
   return {
-    ...core,
+    mesh: core.mesh, compartmentCount: core.compartmentCount, groups: core.groups, axonCount: core.axonCount, synapseGroups: core.synapseGroups,
     synapses: {
       axonOffsets: sharedCopy(s.axonOffsets), axonGroup: sharedCopy(s.axonGroup), targets: sharedCopy(s.targets),
       weights, delays: sharedCopy(s.delays), ports: sharedCopy(s.ports),
@@ -199,7 +196,7 @@ export function assignCores(ir: DendriteIr, threads: number): number[][] {
   const t = Math.max(1, Math.min(threads, n));
   const cost = ir.cores.map((c) => c.compartmentCount + c.synapses.targets.length / 8);
   const total = cost.reduce((a, b) => a + b, 0);
-  const owned: number[][] = Array.from({ length: threads }, () => []);
+  const owned: number[][] = packedFill(threads, () => []);
   let k = 0;
   let acc = 0;
   for (let i = 0; i < n; i++) {

@@ -36,6 +36,7 @@ import { Emulator, type EmulatorOptions } from '../emulator.js';
 import { newCoreRuntime, ringLength, type CoreRuntime } from '../state.js';
 import { cubaWasmModule, defaultKernelChoice, irHasWasmGroups } from '../kernels/wasm/cuba-wasm.js';
 import { WasmHeap } from '../kernels/wasm/heap.js';
+import { packedFill, packedMap } from '../packed.js';
 import { packageRoot } from '../../compiler/paths.js';
 import {
   assignCores, CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_ARRIVE_INTEGRATE, CTL_ARRIVE_ROUTE,
@@ -106,7 +107,7 @@ export class ParallelEmulator extends Emulator {
     // SharedArrayBuffers.
     const heap = (options.kernels ?? defaultKernelChoice()) !== 'ts' && irHasWasmGroups(ir) && cubaWasmModule() !== null ? new WasmHeap() : null;
     const alloc = heap !== null ? heap.coreAllocator(ir.cores.length, (i) => ringLength(ir, i)) : null;
-    const cores: CoreRuntime[] = ir.cores.map((_, i) => (alloc !== null ? newCoreRuntime(ir, i, alloc) : sharedCoreRuntime(ir, i)));
+    const cores: CoreRuntime[] = packedFill(ir.cores.length, (i) => (alloc !== null ? newCoreRuntime(ir, i, alloc) : sharedCoreRuntime(ir, i)));
     super(ir, { ...options, cores, heap });
     const threads = threadCount(ir, options.workers);
     this.threads = threads;
@@ -114,28 +115,36 @@ export class ParallelEmulator extends Emulator {
     this.atIntegrate = new SpinBudget(this.spin);
     this.atRoute = new SpinBudget(this.spin);
     this.ctrl = sharedInt32(CTL_WORDS);
-    const sharedCores: SharedCore[] = cores.map((rt) => ({
+    const sharedCores: SharedCore[] = packedMap(cores, (rt) => ({
       ir: sharedIrCore(rt.ir, rt.weights), ringSlots: rt.ringSlots, ports: rt.ports, ring: rt.ring, weights: rt.weights,
-      groupOf: rt.groupOf, arrays: rt.groups.map((g) => g.arrays as Record<string, Int32Array>),
+      groupOf: rt.groupOf, arrays: packedMap(rt.groups, (g) => g.arrays as Record<string, Int32Array>),
     }));
     const owned = assignCores(ir, threads);
     const base = {
       threads, seed: this.seed, spin: this.spin, ctrl: this.ctrl, neuronCount: ir.neuronCount, routing: sharedRouting(ir.routing),
-      meshes: ir.cores.map((c) => ({ x: c.mesh.x, y: c.mesh.y })), cores: sharedCores,
-      sourceSpikes: [0, 1].map(() => sharedInt32(ir.neuronCount)),
-      coreSpikes: [0, 1].map(() => ir.cores.map((c) => sharedInt32(c.compartmentCount))),
-      coreSpikeCount: [0, 1].map(() => sharedInt32(ir.cores.length)),
+      meshes: packedMap(ir.cores, (c) => ({ x: c.mesh.x, y: c.mesh.y })), cores: sharedCores,
+      sourceSpikes: packedFill(2, () => sharedInt32(ir.neuronCount)),
+      coreSpikes: packedFill(2, () => packedMap(ir.cores, (c) => sharedInt32(c.compartmentCount))),
+      coreSpikeCount: packedFill(2, () => sharedInt32(ir.cores.length)),
       stepCycles: new Float64Array(new SharedArrayBuffer(Math.max(1, 2 * ir.cores.length) * 8)),
       cost: ir.cost,
       counters: new Float64Array(new SharedArrayBuffer(Math.max(1, ir.cores.length) * CNT_SLOTS * 8)),
-      overflowNames: ir.cores.map((c) => overflowNamesOf(c.groups)),
+      overflowNames: packedMap(ir.cores, (c) => overflowNamesOf(c.groups)),
       overflow: new Float64Array(new SharedArrayBuffer(Math.max(1, ir.cores.length) * MAX_OVERFLOW_NAMES * 2 * 8)),
       wasm: this.wasm !== null
         ? { module: this.wasm.module, memory: this.wasm.heap.memory, spikes: this.localSpikes, groups: this.wasm.groups }
         : null,
       fixedWeights: this.fixedWeights,
     };
-    this.init0 = { ...base, thread: 0, owned: owned[0]! };
+    // Each thread's init as one explicit literal (not a spread of `base`): its shape, and so the code optimised for
+    // it, is the same for every emulator of the process (see packed.ts).
+    const initOf = (thread: number): ThreadInit => ({
+      thread, owned: owned[thread]!, threads: base.threads, seed: base.seed, spin: base.spin, ctrl: base.ctrl,
+      neuronCount: base.neuronCount, routing: base.routing, meshes: base.meshes, cores: base.cores, sourceSpikes: base.sourceSpikes,
+      coreSpikes: base.coreSpikes, coreSpikeCount: base.coreSpikeCount, stepCycles: base.stepCycles, cost: base.cost,
+      counters: base.counters, overflowNames: base.overflowNames, overflow: base.overflow, wasm: base.wasm, fixedWeights: base.fixedWeights,
+    });
+    this.init0 = initOf(0);
     this.share = new ThreadShare(this.init0);
     if (threads > 1) {
       const url = workerScript();
@@ -143,7 +152,7 @@ export class ParallelEmulator extends Emulator {
         for (let k = 1; k < threads; k++) {
           const w = acquireWorker(url);
           this.workers.push(w);
-          w.worker.postMessage({ init: { ...base, thread: k, owned: owned[k]! } satisfies ThreadInit });
+          w.worker.postMessage({ init: initOf(k) });
         }
         waitAtLeast(this.ctrl, CTL_READY, threads - 1, new SpinBudget(0), () => this.fail());
       } catch (e) {
@@ -231,12 +240,8 @@ export class ParallelEmulator extends Emulator {
     Atomics.store(ctrl, CTL_STEP, this.t + 1);
     signal(ctrl, CTL_START, ++this.starts);
     this.share.beginRun();
-    const stepCycles = this.init0.stepCycles;
-    const nc = this.cores.length;
-    // Emulator.accountCycles' sums, with the per-core cycles the threads computed (ThreadShare.stepCycles)
-    const account = (t: number) => this.commitStepCycles(stepCycles, (t & 1) * nc);
     try {
-      this.pipeline(steps, account, onStep);
+      this.pipeline(steps, onStep);
     } catch (e) {
       // the other threads are somewhere inside the run and cannot be brought back to a step boundary
       this.close();
@@ -244,11 +249,20 @@ export class ParallelEmulator extends Emulator {
     }
     waitAtLeast(ctrl, CTL_ARRIVE_ROUTE, (this.routeArrivals += this.threads - 1), this.atRoute, () => this.fail());
     this.atBoundary = true;
-    account(this.t);
+    this.accountStep(this.t);
     this.syncCounters();
   }
 
-  private pipeline(steps: number, account: (t: number) => void, onStep?: (emu: this) => void): void {
+  /**
+   * Emulator.accountCycles' sums for step t of a pipelined run, with the per-core cycles the threads computed
+   * (ThreadShare.stepCycles). A method, not a closure made per run: a new closure is a new call target, and the
+   * optimised `pipeline` would bail out at the first call of every run.
+   */
+  private accountStep(t: number): void {
+    this.commitStepCycles(this.init0.stepCycles, (t & 1) * this.cores.length);
+  }
+
+  private pipeline(steps: number, onStep?: (emu: this) => void): void {
     const ctrl = this.ctrl;
     for (let s = 0; s < steps; s++) {
       const t = ++this.t;
@@ -257,7 +271,7 @@ export class ParallelEmulator extends Emulator {
       this.publishSources(t);
       this.integrateAndCollect(t);
       // every thread has finished route(t − 1), so its cycles of step t − 1 are written
-      if (s > 0) account(t - 1);
+      if (s > 0) this.accountStep(t - 1);
       this.sortSpikes();
       this.share.route(t, Atomics.load(ctrl, sourceCountWord(t)));
       this.share.stepCycles(t);

@@ -8,11 +8,12 @@
 import { stepLoihiGroup } from '../kernels/loihi.js';
 import { stepCubaGroup } from '../kernels/cuba.js';
 import { stepNsatGroup } from '../kernels/nsat.js';
-import { coreDelivery, FanOut, type CoreDelivery, type RingArena } from '../delivery.js';
+import { coreDelivery, FanOut, hopsPerNeuron, type CoreDelivery, type RingArena } from '../delivery.js';
 import { WasmHeap } from '../kernels/wasm/heap.js';
 import { instantiateCuba, stepCubaWasm, type CubaWasmGroup, type CubaWasmKernel } from '../kernels/wasm/cuba-wasm.js';
 import { newCounters, type CoreCounters, type GroupState } from '../state.js';
 import { coreStepCycles } from '../cycles.js';
+import { packedMap } from '../packed.js';
 import {
   CNT_BLANKED, CNT_HOPS, CNT_SLOTS, CNT_SPIKES, CNT_SYNAPTIC, CNT_UPDATES, CTL_COUNTERS_EPOCH, CTL_ERROR, CTL_SLEEPERS, CTL_STOP,
   MAX_OVERFLOW_NAMES, type SharedCore, type ThreadInit,
@@ -54,22 +55,22 @@ export class ThreadShare {
     const { cores, routing, meshes, neuronCount } = init;
     const wasm = init.wasm;
     this.kernel = wasm !== null ? instantiateCuba(wasm.module, wasm.memory) : null;
-    this.owned = init.owned.map((c) => {
+    this.owned = packedMap(init.owned, (c) => {
       const sc = cores[c]!;
-      const groups: GroupState[] = sc.ir.groups.map((group, gi) => ({ group, arrays: sc.arrays[gi]! }));
+      const groups: GroupState[] = packedMap(sc.ir.groups, (group, gi) => ({ group, arrays: sc.arrays[gi]! }));
       return {
         index: c, sc, groups, counters: newCounters(),
         local: wasm !== null ? wasm.spikes[c]! : new Int32Array(sc.ir.compartmentCount),
         delivery: coreDelivery(sc.ir, sc.ringSlots, sc.ports),
-        wasmGroups: wasm !== null ? wasm.groups[c]! : sc.ir.groups.map(() => null),
+        wasmGroups: wasm !== null ? wasm.groups[c]! : packedMap(sc.ir.groups, () => null),
       };
     });
     const { offsets, core: rc } = routing;
-    const deliveries: (CoreDelivery | null)[] = cores.map(() => null);
-    const weights: (Int32Array | null)[] = cores.map(() => null);
-    this.rings = cores.map(() => EMPTY_RING);
-    this.weights = cores.map(() => EMPTY_WEIGHTS);
-    this.countersOf = cores.map(() => newCounters());
+    const deliveries: (CoreDelivery | null)[] = packedMap(cores, () => null);
+    const weights: (Int32Array | null)[] = packedMap(cores, () => null);
+    this.rings = packedMap(cores, () => EMPTY_RING);
+    this.weights = packedMap(cores, () => EMPTY_WEIGHTS);
+    this.countersOf = packedMap(cores, () => newCounters());
     for (const o of this.owned) {
       deliveries[o.index] = o.delivery;
       weights[o.index] = o.sc.weights;
@@ -81,28 +82,17 @@ export class ThreadShare {
     // this thread's kernel instance.
     const arena: RingArena | null = wasm !== null
       ? {
-        cells: new Float64Array(wasm.memory.buffer), ringStart: cores.map((sc) => sc.ring.byteOffset / 8),
+        cells: new Float64Array(wasm.memory.buffer), ringStart: packedMap(cores, (sc) => sc.ring.byteOffset / 8),
         heap: new WasmHeap(wasm.memory), deliverFlat: this.kernel!.deliverFlat,
       }
       : null;
     this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena);
     this.stepSpikes = new Int32Array(Math.max(neuronCount, 1));
     this.opsBefore = new Float64Array(this.owned.length * 4);
-    // Hops only for neurons of owned cores (the sending core counts them).
-    this.hopsOf = new Float64Array(neuronCount);
-    for (const o of this.owned) {
-      const from = meshes[o.index]!;
-      for (const g of o.sc.ir.groups) {
-        for (let id = g.neuronBase; id < g.neuronBase + g.size; id++) {
-          let h = 0;
-          for (let k = offsets[id]!; k < offsets[id + 1]!; k++) {
-            const to = meshes[rc[k]!]!;
-            h += Math.abs(from.x - to.x) + Math.abs(from.y - to.y);
-          }
-          this.hopsOf[id] = h;
-        }
-      }
-    }
+    // Hops only for neurons of owned cores (the sending core counts them): the others count as host neurons (−1).
+    const ownedCore = new Int32Array(neuronCount).fill(-1);
+    for (const o of this.owned) for (const g of o.sc.ir.groups) ownedCore.fill(o.index, g.neuronBase, g.neuronBase + g.size);
+    this.hopsOf = hopsPerNeuron(offsets, rc, ownedCore, meshes);
   }
 
   /**
@@ -332,13 +322,10 @@ export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin:
     return;
   }
   if (us > 0) {
-    const deadline = performance.now() + us / 1000;
-    for (let i = 1; ; i++) {
-      if (Atomics.load(ctrl, idx) >= target) {
-        spin.done(i);
-        return;
-      }
-      if (i % LOADS_PER_CLOCK === 0 && performance.now() >= deadline) break;
+    const loads = spinUntil(ctrl, idx, target, us);
+    if (loads > 0) {
+      spin.done(loads);
+      return;
     }
   }
   sleepUntil(ctrl, idx, target, onError);
@@ -346,10 +333,23 @@ export function waitAtLeast(ctrl: Int32Array, idx: number, target: number, spin:
 }
 
 /**
- * The sleeping half of `waitAtLeast`, a function of its own: it runs rarely, and inside the optimised spin loop its
- * untaken code had no type feedback, so every sleep deoptimised the loop's code (V8 kept the optimised code and
- * bailed out again at the next sleep: 100+ bailouts in the first 1,000 steps of a run, each one costing as much
- * as a step; seen with `--trace-deopt`).
+ * The spinning half of `waitAtLeast`: loads ctrl[idx] until it reaches `target` (returns the loads it took, ≥ 1)
+ * or `us` µs have passed (returns 0). Its own function because V8 compiles a long-running loop on-stack (OSR) and
+ * reuses that code: with the code after the loop in the same function, an OSR compile made while no wait had yet
+ * slept had no type feedback there and bailed out at every later sleep — hundreds of bail-outs per run
+ * (`--trace-deopt`, docs/performance.md, eighth pass). Nothing follows this loop but a return.
+ */
+function spinUntil(ctrl: Int32Array, idx: number, target: number, us: number): number {
+  const deadline = performance.now() + us / 1000;
+  for (let i = 1; ; i++) {
+    if (Atomics.load(ctrl, idx) >= target) return i;
+    if (i % LOADS_PER_CLOCK === 0 && performance.now() >= deadline) return 0;
+  }
+}
+
+/**
+ * The sleeping half of `waitAtLeast`, a function of its own for the reason given at `spinUntil` (an untaken sleep
+ * path inside optimised spin code had no type feedback, and every later sleep bailed out of it).
  */
 function sleepUntil(ctrl: Int32Array, idx: number, target: number, onError: () => never): void {
   Atomics.add(ctrl, CTL_SLEEPERS, 1);

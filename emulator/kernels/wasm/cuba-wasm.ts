@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../../../compiler/paths.js';
 import type { CubaGroup, DendriteIr } from '../../../ir/types.js';
-import { countOverflow, type CoreCounters, type GroupState } from '../../state.js';
+import { countOverflow, newCounters, type CoreCounters, type GroupState } from '../../state.js';
 import { cubaLifShape } from '../cuba.js';
+import { packedMap } from '../../packed.js';
 import type { WasmHeap } from './heap.js';
 
 /** Kernel choice of an emulator: 'auto' = WebAssembly where implemented and available, 'ts' = TypeScript only. */
@@ -58,8 +59,31 @@ export interface CubaWasmKernel {
 }
 
 export function instantiateCuba(module: WebAssembly.Module, memory: WebAssembly.Memory): CubaWasmKernel {
+  if (!primed) primeCallSites(module);
   const inst = new WebAssembly.Instance(module, { env: { memory } });
   return inst.exports as unknown as CubaWasmKernel;
+}
+
+let primed = false;
+
+/**
+ * Once per thread: calls `stepCubaWasm` with three throw-away instances (on one-page memories; a zero parameter
+ * block is a group of size 0), so V8 records its call sites as seeing many targets. Every emulator instantiates
+ * the kernel anew, and each instance's exports are new functions: code optimised while the sites had seen one
+ * target bailed out ("wrong call target", `--trace-deopt`) when the second emulator of a process called its own,
+ * and ran unoptimised for ≈ 30 ms of steps until recompiled (docs/performance.md, eighth pass).
+ */
+function primeCallSites(module: WebAssembly.Module): void {
+  primed = true;
+  const ring = new Float64Array(0);
+  const counters = newCounters();
+  const kernels = [0, 1, 2].map(() => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as CubaWasmKernel;
+  });
+  const groups = [true, false].map((uniform) => ({ uniform, params: 64, stats: new Int32Array(8), first: 0, size: 0 }));
+  // enough calls for V8 to give the function its feedback vector (allocated lazily, after a few calls) and fill it
+  for (let k = 0; k < 64; k++) stepCubaWasm(kernels[k % 3]!, groups[(k >> 1) & 1]!, ring, 0, counters, 0);
 }
 
 /** One group bound to the kernel: its parameter block and tallies on the heap (structured-clone safe). */
@@ -87,7 +111,7 @@ function heapCopy(heap: WasmHeap, a: Int32Array): number {
  * kernel). `groups` and `spikes` (the core's spike buffer) must be views on `heap`.
  */
 export function bindCubaGroups(heap: WasmHeap, groups: readonly GroupState[], spikes: Int32Array): (CubaWasmGroup | null)[] {
-  return groups.map((gs) => {
+  return packedMap(groups, (gs): CubaWasmGroup | null => {
     if (gs.group.model !== 'cuba') return null;
     const g = gs.group as CubaGroup;
     const shape = cubaLifShape(g);
