@@ -13,6 +13,7 @@ import type { Core } from '../ir/types.js';
 import { ALWAYS, drawPrefix, drawWithStreamKey, STREAM_BLANKOUT, streamKey } from './prng.js';
 import type { CoreCounters } from './state.js';
 import type { WasmHeap } from './kernels/wasm/heap.js';
+import { runDeliverFlat } from './kernels/wasm/cuba-wasm.js';
 
 /** The rings' arena for `FanOut`'s flat path, and optionally the WebAssembly heap and delivery loop it lives in. */
 export interface RingArena {
@@ -360,8 +361,8 @@ export class FanOut {
     const wasm = this.wasm;
     if (wasm !== null) {
       for (let s = 0; s < count; s++) wasm.ids[s] = ids[s]!;
-      wasm.run(wasm.ids.byteOffset, count, this.flatOf!.byteOffset, this.flatPairs!.byteOffset, this.countRow!.byteOffset, this.stride,
-        wasm.events.byteOffset);
+      runDeliverFlat(wasm.run, wasm.ids.byteOffset, count, this.flatOf!.byteOffset, this.flatPairs!.byteOffset, this.countRow!.byteOffset,
+        this.stride, wasm.events.byteOffset);
       const ev = wasm.events;
       for (let c = 0; c < C; c++) if (this.delivery[c]) counters[c]!.synapticEvents += ev[c]!;
       return;

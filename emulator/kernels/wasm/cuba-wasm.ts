@@ -67,7 +67,7 @@ export function instantiateCuba(module: WebAssembly.Module, memory: WebAssembly.
 let primed = false;
 
 /**
- * Once per thread: calls `stepCubaWasm` with three throw-away instances (on one-page memories; a zero parameter
+ * Once per thread: calls `stepCubaWasm` and `runDeliverFlat` with three throw-away instances (on one-page memories; a zero parameter
  * block is a group of size 0), so V8 records its call sites as seeing many targets. Every emulator instantiates
  * the kernel anew, and each instance's exports are new functions: code optimised while the sites had seen one
  * target bailed out ("wrong call target", `--trace-deopt`) when the second emulator of a process called its own,
@@ -82,8 +82,18 @@ function primeCallSites(module: WebAssembly.Module): void {
     return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as CubaWasmKernel;
   });
   const groups = [true, false].map((uniform) => ({ uniform, params: 64, stats: new Int32Array(8), first: 0, size: 0 }));
-  // enough calls for V8 to give the function its feedback vector (allocated lazily, after a few calls) and fill it
-  for (let k = 0; k < 64; k++) stepCubaWasm(kernels[k % 3]!, groups[(k >> 1) & 1]!, ring, 0, counters, 0);
+  // enough calls for V8 to give the functions their feedback vectors (allocated lazily, after a few calls) and fill them
+  for (let k = 0; k < 64; k++) {
+    stepCubaWasm(kernels[k % 3]!, groups[(k >> 1) & 1]!, ring, 0, counters, 0);
+    runDeliverFlat(kernels[k % 3]!.deliverFlat, 64, 0, 64, 64, 64, 0, 64); // no spikes, no cores: does nothing
+  }
+}
+
+/** Calls a kernel instance's `deliverFlat` — the one call site of it (FanOut's flat path), primed as above. */
+export function runDeliverFlat(
+  run: CubaWasmKernel['deliverFlat'], ids: number, count: number, flatOf: number, pairs: number, row: number, stride: number, events: number,
+): void {
+  run(ids, count, flatOf, pairs, row, stride, events);
 }
 
 /** One group bound to the kernel: its parameter block and tallies on the heap (structured-clone safe). */
