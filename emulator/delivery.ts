@@ -211,6 +211,11 @@ export class FanOut {
   /** Per record: 1 if its group has a blank-out draw (delivered by `deliverAxon`). */
   private readonly draws: Uint8Array;
   /**
+   * Per record: 1 if its ring cells are consecutive and within one ring slot (a dense projection: targets in order,
+   * one delay and port), so delivery adds a run of weights to a run of cells — no cell lookup or wrap test per synapse.
+   */
+  private readonly contiguous: Uint8Array;
+  /**
    * With fixed weights: the weight of each entry (a neuron-major copy, read sequentially), else null (the
    * cores' live weight arrays are read).
    */
@@ -233,7 +238,8 @@ export class FanOut {
     const cells = countCells(routing.core, routing.axon, delivery);
     const t: RouteTables = {
       routeOf: new Int32Array(neurons + 1), rec: new Int32Array(4 * routes), cellOf: new Int32Array(routes + 1),
-      cell: new Int32Array(cells), draws: new Uint8Array(routes), weight: fixedWeights !== null ? new Int32Array(cells) : null,
+      cell: new Int32Array(cells), draws: new Uint8Array(routes), contiguous: new Uint8Array(routes),
+      weight: fixedWeights !== null ? new Int32Array(cells) : null,
     };
     fillRoutes(routing, delivery, fixedWeights, t);
     t.routeOf[neurons] = routes;
@@ -243,6 +249,7 @@ export class FanOut {
     this.cellOf = t.cellOf;
     this.cell = t.cell;
     this.draws = t.draws;
+    this.contiguous = t.contiguous;
     this.weight = t.weight;
     this.base = new Int32Array(2 * delivery.length);
     this.events = new Float64Array(delivery.length);
@@ -312,7 +319,7 @@ export class FanOut {
       base[2 * c + 1] = d.ringSize;
       events[c] = 0;
     }
-    const { routeOf, rec, cellOf, cell, draws } = this;
+    const { routeOf, rec, cellOf, cell, draws, contiguous } = this;
     if (this.arena !== null) {
       this.deliverFlat(ids, count, counters);
       return;
@@ -334,7 +341,18 @@ export class FanOut {
         const ring = rings[c]!;
         const b = base[2 * c]!;
         const size = base[2 * c + 1]!;
-        if (fixed !== null) {
+        if (contiguous[k] !== 0) {
+          // one slot: the run wraps as a whole (b and the ring size are multiples of the slot size)
+          let i0 = b + cell[e0]!;
+          if (i0 >= size) i0 -= size;
+          const n = e1 - e0;
+          if (fixed !== null) {
+            for (let j = 0; j < n; j++) ring[i0 + j] += fixed[e0 + j]! * scale;
+          } else {
+            const w = weights[c]!;
+            for (let j = 0; j < n; j++) ring[i0 + j] += w[r0 + j]! * scale;
+          }
+        } else if (fixed !== null) {
           for (let e = e0; e < e1; e++) {
             let i = b + cell[e]!;
             if (i >= size) i -= size;
@@ -391,6 +409,7 @@ interface RouteTables {
   readonly cellOf: Int32Array;
   readonly cell: Int32Array;
   readonly draws: Uint8Array;
+  readonly contiguous: Uint8Array;
   readonly weight: Int32Array | null;
 }
 
@@ -419,7 +438,7 @@ function fillRoutes(
   t: RouteTables,
 ): void {
   const { offsets, core: rCore, axon: rAxon } = routing;
-  const { routeOf, rec, cellOf, cell, draws, weight } = t;
+  const { routeOf, rec, cellOf, cell, draws, contiguous, weight } = t;
   const neurons = offsets.length - 1;
   let m = 0;
   let e = 0;
@@ -440,10 +459,16 @@ function fillRoutes(
       draws[m] = d.groupThreshold[gi]! >= ALWAYS ? 0 : 1;
       cellOf[m] = e;
       const w = weight !== null ? fixedWeights![c]! : null;
+      const first = d.cell[r0]!;
+      let run = 1;
       for (let r = r0; r < r1; r++, e++) {
         cell[e] = d.cell[r]!;
         if (w !== null) weight![e] = w[r]!;
+        if (cell[e] !== first + (r - r0)) run = 0;
       }
+      // one ring slot: the first and last cell in the same slot (then every cell between is)
+      if (r1 > r0 && Math.floor(first / d.slotSize) !== Math.floor(d.cell[r1 - 1]! / d.slotSize)) run = 0;
+      contiguous[m] = run;
       m++;
     }
   }
