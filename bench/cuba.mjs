@@ -13,9 +13,9 @@
  *        --repeat R (time every Dendrite configuration R times, interleaved, and Brian2's compiled binary R times;
  *                    the table shows the median run and the note the fastest and slowest: on a shared 2-CPU
  *                    virtual machine one run can be 1.5× another)
- *        --warmup STEPS (default 2000; 0: none) before the timed runs of each size, every configuration runs once for
+ *        --warmup STEPS (default 2000; 0: none) before the timed runs of each size, every configuration runs twice for
  *                    this many steps, untimed in the table: V8 compiles the step loop during a process's first runs,
- *                    as Brian2 compiles its C++ before its timed loop. The cold run's time is printed below the table.
+ *                    as Brian2 compiles its C++ before its timed loop. The first warm-up run's time is printed below the table.
  * Needs `npm run build` first (the npm script does it). Installs nothing: without Brian2 it says how to get it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -177,7 +177,9 @@ function main() {
     if (o.live) configs.push({ w: 1, reference: false, live: true });
     // Rounds interleave the configurations, so a slow phase of the machine hits all of them alike.
     const runs = configs.map(() => []);
+    // two untimed runs per configuration: V8 settles its feedback over a process's first emulators, not steps
     const cold = o.warmup > 0 ? configs.map(({ w, reference, live }) => runDendrite(ir, k, o.warmup, w, reference, live)) : [];
+    if (o.warmup > 0) configs.forEach(({ w, reference, live }) => runDendrite(ir, k, o.warmup, w, reference, live));
     for (let r = 0; r < o.repeat; r++) configs.forEach(({ w, reference, live }, i) => runs[i].push(runDendrite(ir, k, steps, w, reference, live)));
     configs.forEach(({ reference, live }, i) => {
       const d = median(runs[i], (x) => x.runS);
