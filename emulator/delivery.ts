@@ -350,7 +350,16 @@ export class FanOut {
             for (let j = 0; j < n; j++) ring[i0 + j] += fixed[e0 + j]! * scale;
           } else {
             const w = weights[c]!;
-            for (let j = 0; j < n; j++) ring[i0 + j] += w[r0 + j]! * scale;
+            let j = 0;
+            for (; j + 4 <= n; j += 4) {
+              const a = i0 + j;
+              const r = r0 + j;
+              ring[a] += w[r]! * scale;
+              ring[a + 1] += w[r + 1]! * scale;
+              ring[a + 2] += w[r + 2]! * scale;
+              ring[a + 3] += w[r + 3]! * scale;
+            }
+            for (; j < n; j++) ring[i0 + j] += w[r0 + j]! * scale;
           }
         } else if (fixed !== null) {
           for (let e = e0; e < e1; e++) {
