@@ -14,6 +14,7 @@ import { ALWAYS, drawPrefix, drawWithStreamKey, STREAM_BLANKOUT, streamKey } fro
 import type { CoreCounters } from './state.js';
 import type { WasmHeap } from './kernels/wasm/heap.js';
 import { runDeliverFlat } from './kernels/wasm/cuba-wasm.js';
+import { BULK_BLANKOUT, type BlankoutKernel } from './kernels/wasm/blankout-wasm.js';
 
 /** The rings' arena for `FanOut`'s flat path, and optionally the WebAssembly heap and delivery loop it lives in. */
 export interface RingArena {
@@ -104,6 +105,8 @@ export function deliverAxon(
   counters: CoreCounters,
   /** The group's blank-out threshold (default: from the table); ALWAYS forces the no-draw loop. */
   threshold?: number,
+  /** The blank-out test of rows of BULK_BLANKOUT synapses or more in WebAssembly; null: all here. */
+  bulk: BlankoutKernel | null = null,
 ): void {
   const row = d.axonRow;
   const r0 = row[2 * a]!;
@@ -146,14 +149,29 @@ export function deliverAxon(
   // sum unchanged: ring cells are never −0) to its cell.
   const tb = (thrC - 2147483648) | 0;
   let sent = 0;
-  for (let r = r0; r < r1; r++) {
-    const x = drawWithStreamKey(prefix, r, BLANKOUT_KEY) ^ -2147483648;
-    const df = (x - tb) | 0;
-    const pass = (df ^ ((x ^ tb) & (df ^ x))) >>> 31;
-    let i = base + cell[r]!;
-    if (i >= size) i -= size;
-    ring[i] += w[r]! * pass * scale;
-    sent += pass;
+  if (bulk !== null && r1 - r0 >= BULK_BLANKOUT) {
+    // the same draws and test in WebAssembly, which lists the transmitting synapses: only those are added
+    const pass = bulk.out;
+    for (let q = r0; q < r1; q += bulk.capacity) {
+      const m = bulk.run(prefix, q, Math.min(r1 - q, bulk.capacity), BLANKOUT_KEY, tb, bulk.at);
+      for (let k = 0; k < m; k++) {
+        const r = q + pass[k]!;
+        let i = base + cell[r]!;
+        if (i >= size) i -= size;
+        ring[i] += w[r]! * scale;
+      }
+      sent += m;
+    }
+  } else {
+    for (let r = r0; r < r1; r++) {
+      const x = drawWithStreamKey(prefix, r, BLANKOUT_KEY) ^ -2147483648;
+      const df = (x - tb) | 0;
+      const pass = (df ^ ((x ^ tb) & (df ^ x))) >>> 31;
+      let i = base + cell[r]!;
+      if (i >= size) i -= size;
+      ring[i] += w[r]! * pass * scale;
+      sent += pass;
+    }
   }
   counters.synapticEvents += sent;
   counters.blankedOut += r1 - r0 - sent;
@@ -232,6 +250,8 @@ export class FanOut {
     fixedWeights: readonly (Int32Array | null)[] | null = null,
     /** The rings' arena (the WebAssembly heap); enables the flat path (see `flat`). null: per-core rings only. */
     arena: RingArena | null = null,
+    /** The blank-out test of long rows in WebAssembly (`deliverAxon`'s `bulk`); null: in TypeScript. */
+    private readonly blankout: BlankoutKernel | null = null,
   ) {
     const neurons = routing.offsets.length - 1;
     const routes = countRoutes(routing.core, delivery);
@@ -331,7 +351,7 @@ export class FanOut {
       for (let k = routeOf[id]!; k < k1; k++) {
         const c = rec[4 * k]!;
         if (draws[k] !== 0) {
-          deliverAxon(delivery[c]!, rings[c]!, weights[c]!, rec[4 * k + 2]!, t, seed, c, counters[c]!);
+          deliverAxon(delivery[c]!, rings[c]!, weights[c]!, rec[4 * k + 2]!, t, seed, c, counters[c]!, undefined, this.blankout);
           continue;
         }
         const r0 = rec[4 * k + 1]!;

@@ -27,6 +27,7 @@ import {
   type CubaWasmGroup, type CubaWasmKernel, type KernelChoice,
 } from './kernels/wasm/cuba-wasm.js';
 import { WasmHeap } from './kernels/wasm/heap.js';
+import { blankoutKernel } from './kernels/wasm/blankout-wasm.js';
 import { coreStepCycles } from './cycles.js';
 import { packedFill, packedMap } from './packed.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
@@ -45,8 +46,8 @@ export interface EmulatorOptions {
   readonly heap?: WasmHeap | null;
   /**
    * 'auto' (default): `cuba` LIF groups run on the WebAssembly SIMD kernel (kernels/wasm/) when it is built and
-   * the state can live on its heap; 'ts': the TypeScript kernels only (the reference). Default from the
-   * environment variable DENDRITE_KERNELS (`ts`), else 'auto'.
+   * the state can live on its heap, and the blank-out test of long synapse rows runs there too; 'ts': the
+   * TypeScript kernels only (the reference). Default from the environment variable DENDRITE_KERNELS (`ts`), else 'auto'.
    */
   readonly kernels?: KernelChoice;
   /**
@@ -153,6 +154,8 @@ export class Emulator {
   readonly learning: LearningEngine | null;
   /** See `EmulatorOptions.fixedWeights`. */
   readonly fixedWeights: boolean;
+  /** See `EmulatorOptions.kernels` (resolved). */
+  readonly kernelChoice: KernelChoice;
   /** Set when some groups run on the WebAssembly kernel (see `EmulatorOptions.kernels`); null otherwise. */
   readonly wasm: EmulatorWasm | null;
   private readonly srcRt: SourceRuntime[];
@@ -169,7 +172,8 @@ export class Emulator {
     this.learning = options.learning ?? null;
     this.fixedWeights = options.fixedWeights ?? false;
     if (this.fixedWeights && this.learning !== null) throw new Error('emulator: fixedWeights with a learning engine (which rewrites weights)');
-    const want = (options.kernels ?? defaultKernelChoice()) !== 'ts' && irHasWasmGroups(ir);
+    this.kernelChoice = options.kernels ?? defaultKernelChoice();
+    const want = this.kernelChoice !== 'ts' && irHasWasmGroups(ir);
     const module = want ? cubaWasmModule() : null;
     let heap = options.cores ? options.heap ?? null : null;
     if (module !== null && options.cores === undefined) heap = new WasmHeap();
@@ -499,7 +503,7 @@ export class Emulator {
   protected prepareRoute(): void {
     if (this.fanOut === null || this.hopsOf === null) {
       this.fanOut = new FanOut(this.ir.routing, packedMap(this.cores, (rt) => coreDelivery(rt.ir, rt.ringSlots, rt.ports)),
-        this.fixedWeights ? packedMap(this.cores, (rt) => rt.weights) : null, this.ringArena());
+        this.fixedWeights ? packedMap(this.cores, (rt) => rt.weights) : null, this.ringArena(), blankoutKernel(this.kernelChoice));
       this.hopsOf = hopsPerNeuron(this.ir.routing.offsets, this.ir.routing.core, this.neuronCore, this.ir.cores.map((c) => c.mesh));
       this.rings = packedMap(this.cores, (rt) => rt.ring);
       this.weightsOf = packedMap(this.cores, (rt) => rt.weights);

@@ -10,7 +10,7 @@
 import type { CompartmentGroup, Core, CostTable, DendriteIr, Routing } from '../../ir/types.js';
 import { newCoreRuntime, type ArrayAllocator, type CoreRuntime } from '../state.js';
 import { packedFill, packedMap } from '../packed.js';
-import type { CubaWasmGroup } from '../kernels/wasm/cuba-wasm.js';
+import type { CubaWasmGroup, KernelChoice } from '../kernels/wasm/cuba-wasm.js';
 
 // Control words (Int32Array on a SharedArrayBuffer).
 /** Step sequence number posted by the main thread: workers start step `seq` when it reaches seq. */
@@ -106,6 +106,8 @@ export interface ThreadInit {
   readonly wasm: ThreadWasm | null;
   /** Weights never change (EmulatorOptions.fixedWeights): delivery may copy them. */
   readonly fixedWeights: boolean;
+  /** The emulator's kernel choice (`EmulatorOptions.kernels`, resolved). */
+  readonly kernels: KernelChoice;
 }
 
 export interface ThreadWasm {

@@ -135,6 +135,7 @@ export class ParallelEmulator extends Emulator {
         ? { module: this.wasm.module, memory: this.wasm.heap.memory, spikes: this.localSpikes, groups: this.wasm.groups }
         : null,
       fixedWeights: this.fixedWeights,
+      kernels: this.kernelChoice,
     };
     // Each thread's init as one explicit literal (not a spread of `base`): its shape, and so the code optimised for
     // it, is the same for every emulator of the process (see packed.ts).
@@ -143,6 +144,7 @@ export class ParallelEmulator extends Emulator {
       neuronCount: base.neuronCount, routing: base.routing, meshes: base.meshes, cores: base.cores, sourceSpikes: base.sourceSpikes,
       coreSpikes: base.coreSpikes, coreSpikeCount: base.coreSpikeCount, stepCycles: base.stepCycles, cost: base.cost,
       counters: base.counters, overflowNames: base.overflowNames, overflow: base.overflow, wasm: base.wasm, fixedWeights: base.fixedWeights,
+      kernels: base.kernels,
     });
     this.init0 = initOf(0);
     this.share = new ThreadShare(this.init0);

@@ -1,0 +1,86 @@
+/**
+ * AssemblyScript source of the blank-out test of a row of synapses, four draws at a time (host side:
+ * ../blankout-wasm.ts; used by emulator/delivery.ts `deliverAxon`). For the consecutive synapse indices first …
+ * first + n − 1 it computes the chip's keyed draws — emulator/prng.ts `drawWithStreamKey` is the reference:
+ * MurmurHash3 x86-32 of the key words, the (seed, step, core) words already mixed into `prefix`, the stream word's
+ * scramble `ks` given — and lists the offsets j of the synapses that transmit: draw < threshold, compared as
+ * (draw XOR 2^31) < tb signed with tb = threshold − 2^31 (delivery.ts does the same). Every operation is 32-bit
+ * integer arithmetic (i32x4.mul keeps the low 32 bits of the product, as Math.imul), so each lane computes exactly
+ * the scalar function.
+ */
+
+@inline function rotl4(x: v128, r: i32): v128 {
+  return v128.or(i32x4.shl(x, r), i32x4.shr_u(x, 32 - r));
+}
+
+/** Four draws for the indices in `idx` (MurmurHash3's block mix of the index and stream words, then fmix32). */
+@inline function hash4(idx: v128, p: v128, k2: v128, c1: v128, c2: v128, add: v128, len: v128, f1: v128, f2: v128): v128 {
+  const k = i32x4.mul(rotl4(i32x4.mul(idx, c1), 15), c2);
+  let h = rotl4(v128.xor(p, k), 13);
+  h = i32x4.add(i32x4.add(i32x4.shl(h, 2), h), add); // h · 5 + c, the product as a shift and an add
+  h = rotl4(v128.xor(h, k2), 13);
+  h = i32x4.add(i32x4.add(i32x4.shl(h, 2), h), add);
+  h = v128.xor(h, len);
+  h = v128.xor(h, i32x4.shr_u(h, 16));
+  h = i32x4.mul(h, f1);
+  h = v128.xor(h, i32x4.shr_u(h, 13));
+  h = i32x4.mul(h, f2);
+  return v128.xor(h, i32x4.shr_u(h, 16));
+}
+
+/** The scalar draw (for the last n mod 4 synapses). */
+function drawOne(prefix: i32, index: i32, ks: i32): i32 {
+  let k = index * 0xcc9e2d51;
+  k = rotl<i32>(k, 15);
+  k = k * 0x1b873593;
+  let h = prefix ^ k;
+  h = rotl<i32>(h, 13);
+  h = h * 5 + 0xe6546b64;
+  h ^= ks;
+  h = rotl<i32>(h, 13);
+  h = h * 5 + 0xe6546b64;
+  h ^= 20;
+  h ^= <i32>(<u32>h >> 16);
+  h = h * 0x85ebca6b;
+  h ^= <i32>(<u32>h >> 13);
+  h = h * 0xc2b2ae35;
+  return h ^ <i32>(<u32>h >> 16);
+}
+
+/**
+ * Writes to out[0 …) the offsets j < n (ascending) of the synapses first + j that transmit; returns their number.
+ * The offsets are stored branch-free (each lane's offset is written, the count advances only if it passes).
+ */
+export function blankoutPass(prefix: i32, first: i32, n: i32, ks: i32, tb: i32, out: usize): i32 {
+  const c1 = i32x4.splat(0xcc9e2d51);
+  const c2 = i32x4.splat(0x1b873593);
+  const add = i32x4.splat(0xe6546b64);
+  const p = i32x4.splat(prefix);
+  const k2 = i32x4.splat(ks);
+  const len = i32x4.splat(20);
+  const f1 = i32x4.splat(0x85ebca6b);
+  const f2 = i32x4.splat(0xc2b2ae35);
+  const bias = i32x4.splat(0x80000000);
+  const thr = i32x4.splat(tb);
+  const four = i32x4.splat(4);
+  let idx = i32x4(first, first + 1, first + 2, first + 3);
+  let count = 0;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const m = i32x4.bitmask(i32x4.lt_s(v128.xor(hash4(idx, p, k2, c1, c2, add, len, f1, f2), bias), thr));
+    store<i32>(out + ((<usize>count) << 2), j);
+    count += m & 1;
+    store<i32>(out + ((<usize>count) << 2), j + 1);
+    count += (m >> 1) & 1;
+    store<i32>(out + ((<usize>count) << 2), j + 2);
+    count += (m >> 2) & 1;
+    store<i32>(out + ((<usize>count) << 2), j + 3);
+    count += (m >> 3) & 1;
+    idx = i32x4.add(idx, four);
+  }
+  for (; j < n; j++) {
+    store<i32>(out + ((<usize>count) << 2), j);
+    count += <i32>((drawOne(prefix, first + j, ks) ^ 0x80000000) < tb);
+  }
+  return count;
+}

@@ -1,0 +1,83 @@
+/**
+ * The WebAssembly blank-out test (emulator/kernels/wasm/assembly/blankout.ts) lists exactly the synapses whose
+ * keyed draw passes the threshold, as the TypeScript loop in delivery.ts decides them; and delivery through it
+ * (deliverAxon with the kernel) leaves the same ring sums and counters as without.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { blankoutKernel, BULK_BLANKOUT } from '../../emulator/kernels/wasm/blankout-wasm.js';
+import { coreDelivery, deliverAxon } from '../../emulator/delivery.js';
+import { ALWAYS, bernoulliThreshold, drawPrefix, drawWithStreamKey, STREAM_BLANKOUT, streamKey } from '../../emulator/prng.js';
+import { newCounters } from '../../emulator/state.js';
+import type { Core } from '../../ir/types.js';
+
+const kernel = blankoutKernel('auto');
+
+describe('WebAssembly blank-out test', () => {
+  it('is built and used by default, and not with kernels: ts', () => {
+    expect(kernel).not.toBeNull();
+    expect(blankoutKernel('ts')).toBeNull();
+  });
+
+  it('lists the j whose draw (prefix, first + j) < threshold, ascending, for any key, row and threshold', () => {
+    const ks = streamKey(STREAM_BLANKOUT);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.nat(600), fc.oneof(fc.constant(1), fc.constant(ALWAYS - 1), fc.integer({ min: 1, max: ALWAYS - 1 })),
+        (prefix, first, n, thr) => {
+          const tb = (thr - 2147483648) | 0;
+          const m = kernel!.run(prefix, first, n, ks, tb, kernel!.at);
+          const want: number[] = [];
+          for (let j = 0; j < n; j++) if (drawWithStreamKey(prefix, first + j, ks) >>> 0 < thr) want.push(j);
+          expect(Array.from(kernel!.out.subarray(0, m))).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('deliverAxon with the kernel = without (ring sums, events, blanked-out), rows shorter and longer than the cut-off', () => {
+    fc.assert(
+      fc.property(fc.nat(1 << 30), fc.integer({ min: 1, max: 3 * BULK_BLANKOUT }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (seed, len, p) => {
+        const n = 64;
+        const axons = 5;
+        const rows = axons * len;
+        const core = {
+          compartmentCount: n, axonCount: axons, groups: [], mesh: { x: 0, y: 0 },
+          synapses: {
+            axonOffsets: Int32Array.from({ length: axons + 1 }, (_, a) => a * len), axonGroup: new Int32Array(axons),
+            targets: Int32Array.from({ length: rows }, (_, r) => (r * 13 + seed) % n), weights: Int32Array.from({ length: rows }, (_, r) => ((r * 7919 + seed) % 255) - 127),
+            delays: Uint8Array.from({ length: rows }, (_, r) => (r + seed) % 3), ports: new Uint8Array(rows),
+          },
+          synapseGroups: [{ name: 'g', weightShift: 2, weightMin: -128, weightMax: 127, transmitThreshold: bernoulliThreshold(p), learning: null }],
+        } as unknown as Core;
+        const d = coreDelivery(core, 3, 1);
+        const a = new Float64Array(d.ringSize);
+        const b = new Float64Array(d.ringSize);
+        const ca = newCounters();
+        const cb = newCounters();
+        for (let t = 0; t < 4; t++) {
+          for (let ax = 0; ax < axons; ax++) {
+            deliverAxon(d, a, core.synapses.weights, ax, t, seed, 2, ca, undefined, kernel);
+            deliverAxon(d, b, core.synapses.weights, ax, t, seed, 2, cb, undefined, null);
+          }
+        }
+        expect(Array.from(a)).toEqual(Array.from(b));
+        expect(ca).toEqual(cb);
+        expect(ca.blankedOut + ca.synapticEvents).toBe(4 * rows);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('its draws are the chip draws of (seed, step, core, synapse)', () => {
+    const prefix = drawPrefix(7, 11, 3);
+    const m = kernel!.run(prefix, 100, 64, streamKey(STREAM_BLANKOUT), (2 ** 31 - 2147483648) | 0, kernel!.at);
+    // threshold 2^31: about half pass, and exactly those whose draw has the top bit clear
+    const want = Array.from({ length: 64 }, (_, j) => j).filter((j) => drawWithStreamKey(prefix, 100 + j, streamKey(STREAM_BLANKOUT)) >>> 0 < 2 ** 31);
+    expect(Array.from(kernel!.out.subarray(0, m))).toEqual(want);
+    expect(m).toBeGreaterThan(16);
+    expect(m).toBeLessThan(48);
+  });
+});
