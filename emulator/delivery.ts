@@ -14,7 +14,7 @@ import { ALWAYS, drawPrefix, drawWithStreamKey, STREAM_BLANKOUT, streamKey } fro
 import type { CoreCounters } from './state.js';
 import type { WasmHeap } from './kernels/wasm/heap.js';
 import { runDeliverFlat } from './kernels/wasm/cuba-wasm.js';
-import { BULK_BLANKOUT, type BlankoutKernel } from './kernels/wasm/blankout-wasm.js';
+import { BULK_DRAWS, type DrawKernel } from './kernels/wasm/draws-wasm.js';
 
 /** The rings' arena for `FanOut`'s flat path, and optionally the WebAssembly heap and delivery loop it lives in. */
 export interface RingArena {
@@ -105,8 +105,8 @@ export function deliverAxon(
   counters: CoreCounters,
   /** The group's blank-out threshold (default: from the table); ALWAYS forces the no-draw loop. */
   threshold?: number,
-  /** The blank-out test of rows of BULK_BLANKOUT synapses or more in WebAssembly; null: all here. */
-  bulk: BlankoutKernel | null = null,
+  /** The blank-out test of rows of BULK_DRAWS synapses or more in WebAssembly; null: all here. */
+  bulk: DrawKernel | null = null,
 ): void {
   const row = d.axonRow;
   const r0 = row[2 * a]!;
@@ -149,11 +149,11 @@ export function deliverAxon(
   // sum unchanged: ring cells are never −0) to its cell.
   const tb = (thrC - 2147483648) | 0;
   let sent = 0;
-  if (bulk !== null && r1 - r0 >= BULK_BLANKOUT) {
+  if (bulk !== null && r1 - r0 >= BULK_DRAWS) {
     // the same draws and test in WebAssembly, which lists the transmitting synapses: only those are added
     const pass = bulk.out;
     for (let q = r0; q < r1; q += bulk.capacity) {
-      const m = bulk.run(prefix, q, Math.min(r1 - q, bulk.capacity), BLANKOUT_KEY, tb, bulk.at);
+      const m = bulk.blankout(prefix, q, Math.min(r1 - q, bulk.capacity), BLANKOUT_KEY, tb, bulk.at);
       for (let k = 0; k < m; k++) {
         const r = q + pass[k]!;
         let i = base + cell[r]!;
@@ -251,7 +251,7 @@ export class FanOut {
     /** The rings' arena (the WebAssembly heap); enables the flat path (see `flat`). null: per-core rings only. */
     arena: RingArena | null = null,
     /** The blank-out test of long rows in WebAssembly (`deliverAxon`'s `bulk`); null: in TypeScript. */
-    private readonly blankout: BlankoutKernel | null = null,
+    private readonly blankout: DrawKernel | null = null,
   ) {
     const neurons = routing.offsets.length - 1;
     const routes = countRoutes(routing.core, delivery);

@@ -27,7 +27,7 @@ import {
   type CubaWasmGroup, type CubaWasmKernel, type KernelChoice,
 } from './kernels/wasm/cuba-wasm.js';
 import { WasmHeap } from './kernels/wasm/heap.js';
-import { blankoutKernel } from './kernels/wasm/blankout-wasm.js';
+import { drawKernel } from './kernels/wasm/draws-wasm.js';
 import { coreStepCycles } from './cycles.js';
 import { packedFill, packedMap } from './packed.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
@@ -211,6 +211,7 @@ export class Emulator {
       spiked: this.spiked,
       neuronCore: this.neuronCore,
       addLearningOps(core: number, n: number) { self.cores[core]!.counters.learningUpdates += n; },
+      kernels: this.kernelChoice,
     };
     if (this.route === Emulator.prototype.route) this.prepareRoute();
   }
@@ -503,7 +504,7 @@ export class Emulator {
   protected prepareRoute(): void {
     if (this.fanOut === null || this.hopsOf === null) {
       this.fanOut = new FanOut(this.ir.routing, packedMap(this.cores, (rt) => coreDelivery(rt.ir, rt.ringSlots, rt.ports)),
-        this.fixedWeights ? packedMap(this.cores, (rt) => rt.weights) : null, this.ringArena(), blankoutKernel(this.kernelChoice));
+        this.fixedWeights ? packedMap(this.cores, (rt) => rt.weights) : null, this.ringArena(), drawKernel(this.kernelChoice));
       this.hopsOf = hopsPerNeuron(this.ir.routing.offsets, this.ir.routing.core, this.neuronCore, this.ir.cores.map((c) => c.mesh));
       this.rings = packedMap(this.cores, (rt) => rt.ring);
       this.weightsOf = packedMap(this.cores, (rt) => rt.weights);

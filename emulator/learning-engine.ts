@@ -9,6 +9,7 @@
  */
 import type { DendriteIr } from '../ir/types.js';
 import type { CoreRuntime } from './state.js';
+import type { KernelChoice } from './kernels/wasm/cuba-wasm.js';
 
 export interface LearningContext {
   /** The step just computed (1-based). */
@@ -27,6 +28,8 @@ export interface LearningContext {
   readonly neuronCore: Int32Array;
   /** Adds n learning operations to a core's counters (for the cycle and energy estimates). */
   addLearningOps(core: number, n: number): void;
+  /** The emulator's kernel choice (`EmulatorOptions.kernels`): 'ts' asks engines for their TypeScript loops only. */
+  readonly kernels?: KernelChoice;
 }
 
 export interface LearningEngine {

@@ -31,6 +31,8 @@ import type { DendriteIr } from '../../ir/types.js';
 import type { LearningContext, LearningEngine } from '../learning-engine.js';
 import { draw, drawPrefix, drawWithStreamKey, STREAM_LEARNING_BASE, streamKey } from '../prng.js';
 import type { CoreRuntime } from '../state.js';
+import { defaultKernelChoice } from '../kernels/wasm/cuba-wasm.js';
+import { BULK_DRAWS, drawKernel, type DrawKernel } from '../kernels/wasm/draws-wasm.js';
 import { compare, eventFracBits, isSopProgram, validateProgram, type CompareOp, type EventDef, type FactorRef, type SopProgram } from './program.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 
@@ -221,6 +223,8 @@ export class SopLearningEngine implements LearningEngine {
   private readonly neuronComp: Int32Array;
   /** The run-time cores the post-state arrays are bound to (set at the first step). */
   private cores: readonly CoreRuntime[] | null = null;
+  /** Row draws in WebAssembly for stochastic rounding (`updateOpen`), or null (set when bound to an emulator). */
+  private drawKernel: DrawKernel | null = null;
 
   constructor(ir: DendriteIr, options: SopEngineOptions = {}) {
     this.ir = ir;
@@ -545,7 +549,10 @@ export class SopLearningEngine implements LearningEngine {
   }
 
   onStep(ctx: LearningContext): void {
-    if (this.cores !== ctx.cores) this.bind(ctx.cores);
+    if (this.cores !== ctx.cores) {
+      this.bind(ctx.cores);
+      this.drawKernel = drawKernel(ctx.kernels ?? defaultKernelChoice());
+    }
     const t = ctx.step;
     const seed = ctx.seed;
     const tl = t - this.sampleStart;
@@ -1003,9 +1010,16 @@ export class SopLearningEngine implements LearningEngine {
    * instead of the row: the same synapses (those into open compartments), each updated by the same expression.
    */
   private updateOpen(u: Unit, ev: CompiledEvent, c0: number, r0: number, len: number, prefix: number): void {
+    const m = u.openCount;
+    const dk = this.drawKernel;
+    // Most of the row open (as in training): its draws at once in WebAssembly, the same bits (draws-wasm.ts).
+    if (dk !== null && ev.round === ROUND_STOCHASTIC && m >= BULK_DRAWS && 2 * m >= len && len <= dk.capacity) {
+      dk.draws(prefix, r0, len, ev.streamKey, dk.at);
+      this.updateOpenDrawn(u, ev, c0, r0, len, dk.out);
+      return;
+    }
     const W = this.cores![u.srcCore]!.weights;
     const { openList, dLo, dStep, frac } = u;
-    const m = u.openCount;
     const lo = u.wLo;
     const hi = u.wHi;
     const set = ev.set;
@@ -1019,6 +1033,28 @@ export class SopLearningEngine implements LearningEngine {
       const r = r0 + j;
       let d = dLo[comp]!;
       if (stochastic) d += (((drawWithStreamKey(prefix, r, ks) & mask) - frac[comp]!) >>> 31) & dStep[comp]!;
+      let y = set ? d : W[r]! + d;
+      if (y < lo) y = lo;
+      else if (y > hi) y = hi;
+      W[r] = y;
+    }
+  }
+
+  /** `updateOpen`'s stochastic loop with the row's draws given: draws[j] is the draw of synapse r0 + j. */
+  private updateOpenDrawn(u: Unit, ev: CompiledEvent, c0: number, r0: number, len: number, draws: Int32Array): void {
+    const W = this.cores![u.srcCore]!.weights;
+    const { openList, dLo, dStep, frac } = u;
+    const m = u.openCount;
+    const lo = u.wLo;
+    const hi = u.wHi;
+    const set = ev.set;
+    const mask = ev.pow - 1;
+    for (let i = 0; i < m; i++) {
+      const comp = openList[i]!;
+      const j = comp - c0;
+      if (j < 0 || j >= len) continue;
+      const r = r0 + j;
+      const d = dLo[comp]! + ((((draws[j]! & mask) - frac[comp]!) >>> 31) & dStep[comp]!);
       let y = set ? d : W[r]! + d;
       if (y < lo) y = lo;
       else if (y > hi) y = hi;

@@ -10,7 +10,7 @@ import { stepCubaGroup } from '../kernels/cuba.js';
 import { stepNsatGroup } from '../kernels/nsat.js';
 import { coreDelivery, FanOut, hopsPerNeuron, type CoreDelivery, type RingArena } from '../delivery.js';
 import { WasmHeap } from '../kernels/wasm/heap.js';
-import { blankoutKernel } from '../kernels/wasm/blankout-wasm.js';
+import { drawKernel } from '../kernels/wasm/draws-wasm.js';
 import { instantiateCuba, stepCubaWasm, type CubaWasmGroup, type CubaWasmKernel } from '../kernels/wasm/cuba-wasm.js';
 import { newCounters, type CoreCounters, type GroupState } from '../state.js';
 import { coreStepCycles } from '../cycles.js';
@@ -87,7 +87,7 @@ export class ThreadShare {
         heap: new WasmHeap(wasm.memory), deliverFlat: this.kernel!.deliverFlat,
       }
       : null;
-    this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena, blankoutKernel(init.kernels));
+    this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena, drawKernel(init.kernels));
     this.stepSpikes = new Int32Array(Math.max(neuronCount, 1));
     this.opsBefore = new Float64Array(this.owned.length * 4);
     // Hops only for neurons of owned cores (the sending core counts them): the others count as host neurons (−1).

@@ -1,12 +1,12 @@
 /**
- * AssemblyScript source of the blank-out test of a row of synapses, four draws at a time (host side:
- * ../blankout-wasm.ts; used by emulator/delivery.ts `deliverAxon`). For the consecutive synapse indices first …
- * first + n − 1 it computes the chip's keyed draws — emulator/prng.ts `drawWithStreamKey` is the reference:
- * MurmurHash3 x86-32 of the key words, the (seed, step, core) words already mixed into `prefix`, the stream word's
- * scramble `ks` given — and lists the offsets j of the synapses that transmit: draw < threshold, compared as
- * (draw XOR 2^31) < tb signed with tb = threshold − 2^31 (delivery.ts does the same). Every operation is 32-bit
- * integer arithmetic (i32x4.mul keeps the low 32 bits of the product, as Math.imul), so each lane computes exactly
- * the scalar function.
+ * AssemblyScript source of the chip's keyed draws for a run of consecutive indices, four at a time (host side:
+ * ../draws-wasm.ts). emulator/prng.ts `drawWithStreamKey` is the reference: MurmurHash3 x86-32 of the key words,
+ * the (seed, step, core) words already mixed into `prefix`, the stream word's scramble `ks` given. Two uses:
+ * `blankoutPass` (delivery.ts `deliverAxon`) lists the synapses of a row that transmit — draw < threshold, compared
+ * as (draw XOR 2^31) < tb signed with tb = threshold − 2^31, as delivery.ts does — and `drawRun` writes the draws
+ * themselves (the learning engine's stochastic rounding, learning/engine.ts `updateOpen`). Every operation is
+ * 32-bit integer arithmetic (i32x4.mul keeps the low 32 bits of the product, as Math.imul), so each lane computes
+ * exactly the scalar function.
  */
 
 @inline function rotl4(x: v128, r: i32): v128 {
@@ -83,4 +83,24 @@ export function blankoutPass(prefix: i32, first: i32, n: i32, ks: i32, tb: i32, 
     count += <i32>((drawOne(prefix, first + j, ks) ^ 0x80000000) < tb);
   }
   return count;
+}
+
+/** out[j] = the draw for index first + j (j < n), as an int32 holding the uint32 bits. */
+export function drawRun(prefix: i32, first: i32, n: i32, ks: i32, out: usize): void {
+  const c1 = i32x4.splat(0xcc9e2d51);
+  const c2 = i32x4.splat(0x1b873593);
+  const add = i32x4.splat(0xe6546b64);
+  const p = i32x4.splat(prefix);
+  const k2 = i32x4.splat(ks);
+  const len = i32x4.splat(20);
+  const f1 = i32x4.splat(0x85ebca6b);
+  const f2 = i32x4.splat(0xc2b2ae35);
+  const four = i32x4.splat(4);
+  let idx = i32x4(first, first + 1, first + 2, first + 3);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    v128.store(out + ((<usize>j) << 2), hash4(idx, p, k2, c1, c2, add, len, f1, f2));
+    idx = i32x4.add(idx, four);
+  }
+  for (; j < n; j++) store<i32>(out + ((<usize>j) << 2), drawOne(prefix, first + j, ks));
 }
