@@ -488,8 +488,8 @@ function fillRoutes(
       draws[m] = d.groupThreshold[gi]! >= ALWAYS ? 0 : 1;
       cellOf[m] = e;
       const w = weight !== null ? fixedWeights![c]! : null;
-      const first = d.cell[r0]!;
-      let run = 1;
+      const first = r1 > r0 ? d.cell[r0]! : 0;
+      let run = r1 > r0 ? 1 : 0; // an empty route takes the general loop (which does nothing)
       for (let r = r0; r < r1; r++, e++) {
         cell[e] = d.cell[r]!;
         if (w !== null) weight![e] = w[r]!;

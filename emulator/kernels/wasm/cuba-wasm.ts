@@ -67,11 +67,11 @@ export function instantiateCuba(module: WebAssembly.Module, memory: WebAssembly.
 let primed = false;
 
 /**
- * Once per thread: calls `stepCubaWasm` and `runDeliverFlat` with three throw-away instances (on one-page memories; a zero parameter
- * block is a group of size 0), so V8 records its call sites as seeing many targets. Every emulator instantiates
- * the kernel anew, and each instance's exports are new functions: code optimised while the sites had seen one
- * target bailed out ("wrong call target", `--trace-deopt`) when the second emulator of a process called its own,
- * and ran unoptimised for ≈ 30 ms of steps until recompiled (docs/performance.md, eighth pass).
+ * Once per thread: calls `stepCubaWasm` and `runDeliverFlat` with three throw-away instances (on one-page memories;
+ * a zero parameter block is a group of size 0), so V8 records their call sites as seeing many targets. Every
+ * emulator instantiates the kernel anew, and each instance's exports are new functions: code optimised while the
+ * sites had seen one target bailed out ("wrong call target", `--trace-deopt`) when the second emulator of a process
+ * called its own, and ran unoptimised for ≈ 30 ms of steps until recompiled (docs/performance.md, eighth pass).
  */
 function primeCallSites(module: WebAssembly.Module): void {
   primed = true;
