@@ -25,6 +25,8 @@ export interface RingArena {
   /** With both: the flat tables go on this heap and `deliverFlat` (kernels/wasm/assembly/deliver.ts) runs them. */
   readonly heap?: WasmHeap;
   readonly deliverFlat?: (ids: number, count: number, flatOf: number, pairs: number, row: number, stride: number, events: number) => void;
+  /** `deliverFlat` with a uint16 count table (kernels/wasm/assembly/deliver.ts `deliverFlat16`). */
+  readonly deliverFlat16?: RingArena['deliverFlat'];
 }
 
 /** One core's synapse table prepared for delivery (static: built once from the IR; weights stay separate). */
@@ -274,25 +276,29 @@ export class FanOut {
     this.base = new Int32Array(2 * delivery.length);
     this.events = new Float64Array(delivery.length);
     // The flat path: fixed weights, no blank-out draw, no delays (one ring slot), all rings in one arena, and every
-    // (neuron, core) synapse count below 256. A spike then reads one sequential run of int32 pairs (arena cell,
+    // (neuron, core) synapse count below 2^16. A spike then reads one sequential run of int32 pairs (arena cell,
     // contribution weight · 2^shift — an int32, checked when the IR is loaded) and, for the per-core event
-    // counters, one row of a dense neuron × core table of synapse counts (bytes; rows padded to 16 cores).
+    // counters, one row of a dense neuron × core table of synapse counts (bytes, or uint16 when some count is
+    // above 255 — fan-in 1,000 on four cores; rows padded to 16 cores).
     const C = delivery.length;
     const stride = Math.ceil(C / 16) * 16;
     const flat = arena !== null && this.weight !== null && this.draws.every((x) => x === 0) &&
-      delivery.every((d) => d === null || d.ringSlots === 1) && neurons * stride <= 2 ** 28 &&
-      // every (neuron, core) synapse count must fit the byte table (a neuron may have several axons on one core)
-      countsFitBytes(this.routeOf, this.rec, this.cellOf, C);
-    if (flat) {
-      const heap = arena.deliverFlat !== undefined ? arena.heap ?? null : null;
+      delivery.every((d) => d === null || d.ringSlots === 1) && neurons * stride <= 2 ** 28;
+    // the largest (neuron, core) synapse count (a neuron may have several axons on one core)
+    const most = flat ? maxCount(this.routeOf, this.rec, this.cellOf, C) : 0;
+    if (flat && most < 2 ** 16) {
+      const wide = most > 255;
+      const heap = arena.deliverFlat !== undefined && (!wide || arena.deliverFlat16 !== undefined) ? arena.heap ?? null : null;
       this.arena = arena.cells;
       this.stride = stride;
       this.flatOf = heap !== null ? heap.int32(neurons + 1) : new Int32Array(neurons + 1);
       this.flatPairs = heap !== null ? heap.int32(2 * cells) : new Int32Array(2 * cells);
-      this.countRow = heap !== null ? heap.uint8(neurons * stride) : new Uint8Array(neurons * stride);
+      this.countRow = wide
+        ? (heap !== null ? heap.uint16(neurons * stride) : new Uint16Array(neurons * stride))
+        : (heap !== null ? heap.uint8(neurons * stride) : new Uint8Array(neurons * stride));
       if (heap !== null) {
         this.wasm = {
-          run: arena.deliverFlat!, ids: heap.int32(Math.max(ids32(routing), 1)), events: heap.int32(stride),
+          run: wide ? arena.deliverFlat16! : arena.deliverFlat!, ids: heap.int32(Math.max(ids32(routing), 1)), events: heap.int32(stride),
         };
       }
       fillFlat(t, delivery, arena.ringStart, this.flatOf, this.flatPairs, this.countRow, stride);
@@ -307,7 +313,7 @@ export class FanOut {
   private readonly arena: Float64Array | null = null;
   private readonly flatOf: Int32Array | null = null;
   private readonly flatPairs: Int32Array | null = null;
-  private readonly countRow: Uint8Array | null = null;
+  private readonly countRow: Uint8Array | Uint16Array | null = null;
   private readonly stride: number = 0;
   private readonly wasm: { readonly run: NonNullable<RingArena['deliverFlat']>; readonly ids: Int32Array; readonly events: Int32Array } | null = null;
 
@@ -503,19 +509,20 @@ function fillRoutes(
   }
 }
 
-/** True iff every neuron has at most 255 synapses on each core (the flat path's byte table of counts). */
-function countsFitBytes(routeOf: Int32Array, rec: Int32Array, cellOf: Int32Array, cores: number): boolean {
+/** The largest number of synapses a neuron has on one core (the flat path's table of counts holds these). */
+function maxCount(routeOf: Int32Array, rec: Int32Array, cellOf: Int32Array, cores: number): number {
   const sum = new Int32Array(cores);
   const neurons = routeOf.length - 1;
+  let most = 0;
   for (let n = 0; n < neurons; n++) {
     for (let k = routeOf[n]!; k < routeOf[n + 1]!; k++) {
       const c = rec[4 * k]!;
       sum[c]! += cellOf[k + 1]! - cellOf[k]!;
-      if (sum[c]! > 255) return false;
+      if (sum[c]! > most) most = sum[c]!;
     }
     for (let k = routeOf[n]!; k < routeOf[n + 1]!; k++) sum[rec[4 * k]!] = 0;
   }
-  return true;
+  return most;
 }
 
 /** The flat path's tables (all but flatOf's end marker): per neuron its (arena cell, contribution) pairs and counts. */
@@ -525,7 +532,7 @@ function fillFlat(
   ringStart: readonly number[],
   flatOf: Int32Array,
   flatPairs: Int32Array,
-  countRow: Uint8Array,
+  countRow: Uint8Array | Uint16Array,
   stride: number,
 ): void {
   const { routeOf, rec, cellOf, cell } = t;

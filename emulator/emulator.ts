@@ -493,7 +493,7 @@ export class Emulator {
     if (wasm === null) return null;
     return {
       cells: new Float64Array(wasm.heap.memory.buffer), ringStart: packedMap(this.cores, (rt) => rt.ring.byteOffset / 8),
-      heap: wasm.heap, deliverFlat: wasm.kernel.deliverFlat,
+      heap: wasm.heap, deliverFlat: wasm.kernel.deliverFlat, deliverFlat16: wasm.kernel.deliverFlat16,
     };
   }
 

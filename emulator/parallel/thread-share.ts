@@ -84,7 +84,7 @@ export class ThreadShare {
     const arena: RingArena | null = wasm !== null
       ? {
         cells: new Float64Array(wasm.memory.buffer), ringStart: packedMap(cores, (sc) => sc.ring.byteOffset / 8),
-        heap: new WasmHeap(wasm.memory), deliverFlat: this.kernel!.deliverFlat,
+        heap: new WasmHeap(wasm.memory), deliverFlat: this.kernel!.deliverFlat, deliverFlat16: this.kernel!.deliverFlat16,
       }
       : null;
     this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena, drawKernel(init.kernels));

@@ -206,9 +206,10 @@ describe('CUBA network: WebAssembly kernel and neuron-major delivery = TypeScrip
     expect(flat).toBeGreaterThan(0);
   });
 
-  it('FanOut: flat path in JS and in WebAssembly = the per-axon path (rings and event counters)', () => {
+  // fan-in 120 (byte count table) and 1,300 (≈ 360 synapses per neuron and core: uint16 table, deliverFlat16)
+  it.each([[120, 'Uint8Array'], [1300, 'Uint16Array']])('FanOut: flat path in JS and in WebAssembly = the per-axon path (rings and event counters), fan-in %i', (fanin, table) => {
     const N = 2500;
-    const { ir } = buildCubaIr({ N, p: 120 / N, coreSize: 700, seed: 8, steps: 10 }) as { ir: DendriteIr };
+    const { ir } = buildCubaIr({ N, p: fanin / N, coreSize: 700, seed: 8, steps: 10 }) as { ir: DendriteIr };
     const deliveries = ir.cores.map((c) => coreDelivery(c, 1, 1));
     const weights = ir.cores.map((c) => c.synapses.weights);
     const lengths = ir.cores.map((c) => c.compartmentCount);
@@ -224,10 +225,12 @@ describe('CUBA network: WebAssembly kernel and neuron-major delivery = TypeScrip
       new FanOut(ir.routing, deliveries, weights),
       new FanOut(ir.routing, deliveries, weights, { cells: arenas[1]!, ringStart }),
       new FanOut(ir.routing, deliveries, weights, {
-        cells: new Float64Array(heap.memory.buffer), ringStart: ringStart.map((r) => r + wasmCells.byteOffset / 8), heap, deliverFlat: kernel.deliverFlat,
+        cells: new Float64Array(heap.memory.buffer), ringStart: ringStart.map((r) => r + wasmCells.byteOffset / 8), heap,
+        deliverFlat: kernel.deliverFlat, deliverFlat16: kernel.deliverFlat16,
       }),
     ];
     expect(fanOuts.map((f) => f.flat)).toEqual([false, true, true]);
+    for (const f of fanOuts.slice(1)) expect((f as unknown as { countRow: object }).countRow.constructor.name).toBe(table);
     const rings = [ringsOf(arenas[0]!, 0), ringsOf(arenas[1]!, 0), ringsOf(wasmCells, 0)];
     const counters = fanOuts.map(() => ir.cores.map(() => newCounters()));
     let r = 12345;
@@ -247,26 +250,84 @@ describe('CUBA network: WebAssembly kernel and neuron-major delivery = TypeScrip
     }
   });
 
-  it('FanOut: no flat path when a neuron has more than 255 synapses on one core; same results', () => {
-    const N = 700;
-    const { ir } = buildCubaIr({ N, p: 0.9, coreSize: 350, seed: 2, steps: 10 }) as { ir: DendriteIr };
-    const deliveries = ir.cores.map((c) => coreDelivery(c, 1, 1));
-    const weights = ir.cores.map((c) => c.synapses.weights);
-    const cells = new Float64Array(N);
-    const ringStart = ir.cores.map((_, c) => 350 * c);
-    const flat = new FanOut(ir.routing, deliveries, weights, { cells, ringStart });
-    const plain = new FanOut(ir.routing, deliveries, null);
+  it('FanOut: the uint16 count table over more than eight cores (JS and WebAssembly) = the per-axon path', () => {
+    // 12 cores of 10 compartments; each of 3 neurons has one axon on every core, 300 + 17·c rows (> 255: uint16)
+    const C = 12;
+    const cores = Array.from({ length: C }, (_, c) => {
+      const per = 300 + 17 * c;
+      const n = 3 * per;
+      return {
+        mesh: { x: c, y: 0 }, compartmentCount: 10, axonCount: 3, groups: [],
+        synapses: {
+          axonOffsets: Int32Array.from([0, per, 2 * per, 3 * per]), axonGroup: new Int32Array(3),
+          targets: Int32Array.from({ length: n }, (_, r) => (r * 3 + c) % 10), weights: Int32Array.from({ length: n }, (_, r) => ((r + c) % 15) - 7),
+          delays: new Uint8Array(n), ports: new Uint8Array(n),
+        },
+        synapseGroups: [{ name: 'g', weightShift: 1, weightMin: -8, weightMax: 7, transmitThreshold: 2 ** 32, learning: null }],
+      } as unknown as DendriteIr['cores'][number];
+    });
+    const routing = {
+      offsets: Int32Array.from({ length: 4 }, (_, i) => i * C), core: Int32Array.from({ length: 3 * C }, (_, k) => k % C),
+      axon: Int32Array.from({ length: 3 * C }, (_, k) => Math.floor(k / C)),
+    };
+    const deliveries = cores.map((c) => coreDelivery(c, 1, 1));
+    const weights = cores.map((c) => c.synapses.weights);
+    const heap = new WasmHeap();
+    const kernel = instantiateCuba(cubaWasmModule()!, heap.memory);
+    const wasmCells = heap.float64(10 * C);
+    const jsCells = new Float64Array(10 * C);
+    const ringStart = Array.from({ length: C }, (_, c) => 10 * c);
+    const fanOuts = [
+      new FanOut(routing, deliveries, weights),
+      new FanOut(routing, deliveries, weights, { cells: jsCells, ringStart }),
+      new FanOut(routing, deliveries, weights, {
+        cells: new Float64Array(heap.memory.buffer), ringStart: ringStart.map((r) => r + wasmCells.byteOffset / 8), heap,
+        deliverFlat: kernel.deliverFlat, deliverFlat16: kernel.deliverFlat16,
+      }),
+    ];
+    expect(fanOuts.map((f) => f.flat)).toEqual([false, true, true]);
+    for (const f of fanOuts.slice(1)) expect((f as unknown as { countRow: object }).countRow.constructor.name).toBe('Uint16Array');
+    const ringsOf = (cells: Float64Array) => ringStart.map((r) => cells.subarray(r, r + 10));
+    const rings = [ringsOf(new Float64Array(10 * C)), ringsOf(jsCells), ringsOf(wasmCells)];
+    const counters = fanOuts.map(() => cores.map(() => newCounters()));
+    for (const ids of [[0, 1, 2], [1], [0, 2]]) fanOuts.forEach((f, i) => f.deliver(Int32Array.from(ids), ids.length, 1, 1, rings[i]!, weights, counters[i]!));
+    expect(counters[0]!.map((c) => c.synapticEvents)).toEqual(Array.from({ length: C }, (_, c) => 6 * (300 + 17 * c)));
+    for (const i of [1, 2]) {
+      expect(counters[i]).toEqual(counters[0]);
+      expect(rings[i]!.map((x) => Array.from(x))).toEqual(rings[0]!.map((x) => Array.from(x)));
+    }
+  });
+
+  it('FanOut: no flat path when a neuron has 2^16 or more synapses on one core; same results', () => {
+    // one core of 10 compartments, two axons: 70,000 rows (every compartment 7,000 times) and 50 rows
+    const rows = [70_000, 50];
+    const core = {
+      mesh: { x: 0, y: 0 }, compartmentCount: 10, axonCount: 2, groups: [],
+      synapses: {
+        axonOffsets: Int32Array.from([0, rows[0]!, rows[0]! + rows[1]!]), axonGroup: new Int32Array(2),
+        targets: Int32Array.from({ length: rows[0]! + rows[1]! }, (_, r) => r % 10),
+        weights: Int32Array.from({ length: rows[0]! + rows[1]! }, (_, r) => (r % 7) - 3),
+        delays: new Uint8Array(rows[0]! + rows[1]!), ports: new Uint8Array(rows[0]! + rows[1]!),
+      },
+      synapseGroups: [{ name: 'g', weightShift: 0, weightMin: -8, weightMax: 7, transmitThreshold: 2 ** 32, learning: null }],
+    } as unknown as DendriteIr['cores'][number];
+    const routing = { offsets: Int32Array.from([0, 1, 2]), core: new Int32Array(2), axon: Int32Array.from([0, 1]) };
+    const deliveries = [coreDelivery(core, 1, 1)];
+    const weights = [core.synapses.weights];
+    const cells = new Float64Array(10);
+    const flat = new FanOut(routing, deliveries, weights, { cells, ringStart: [0] });
+    const plain = new FanOut(routing, deliveries, null);
     expect(flat.flat).toBe(false);
-    const ringsA = ringStart.map((r) => cells.subarray(r, r + 350));
-    const ringsB = ir.cores.map(() => new Float64Array(350));
-    const ca = ir.cores.map(() => newCounters());
-    const cb = ir.cores.map(() => newCounters());
-    const ids = Int32Array.from({ length: 60 }, (_, i) => i * 11);
+    const ringsA = [cells];
+    const ringsB = [new Float64Array(10)];
+    const ca = [newCounters()];
+    const cb = [newCounters()];
+    const ids = Int32Array.from([0, 1]);
     flat.deliver(ids, ids.length, 1, 1, ringsA, weights, ca);
     plain.deliver(ids, ids.length, 1, 1, ringsB, weights, cb);
     expect(ca).toEqual(cb);
-    expect(ca.reduce((a, c) => a + c.synapticEvents, 0)).toBeGreaterThan(30_000);
-    expect(ringsA.map((x) => Array.from(x))).toEqual(ringsB.map((x) => Array.from(x)));
+    expect(ca[0]!.synapticEvents).toBe(70_050);
+    expect(Array.from(ringsA[0]!)).toEqual(Array.from(ringsB[0]!));
   });
 
   it('rejects fixedWeights together with a learning engine', () => {

@@ -56,6 +56,8 @@ export interface CubaWasmKernel {
   readonly stepLifUniform: (params: number, ring: number, count: number) => number;
   /** Flat synaptic delivery (assembly/deliver.ts; host side: emulator/delivery.ts `FanOut`). */
   readonly deliverFlat: (ids: number, count: number, flatOf: number, pairs: number, row: number, stride: number, events: number) => void;
+  /** The same with a uint16 count table (some neuron has more than 255 synapses on one core). */
+  readonly deliverFlat16: CubaWasmKernel['deliverFlat'];
 }
 
 export function instantiateCuba(module: WebAssembly.Module, memory: WebAssembly.Memory): CubaWasmKernel {
@@ -85,11 +87,12 @@ function primeCallSites(module: WebAssembly.Module): void {
   // enough calls for V8 to give the functions their feedback vectors (allocated lazily, after a few calls) and fill them
   for (let k = 0; k < 64; k++) {
     stepCubaWasm(kernels[k % 3]!, groups[(k >> 1) & 1]!, ring, 0, counters, 0);
-    runDeliverFlat(kernels[k % 3]!.deliverFlat, 64, 0, 64, 64, 64, 0, 64); // no spikes, no cores: does nothing
+    // no spikes, no cores: does nothing
+    runDeliverFlat((k & 1) === 0 ? kernels[k % 3]!.deliverFlat : kernels[k % 3]!.deliverFlat16, 64, 0, 64, 64, 64, 0, 64);
   }
 }
 
-/** Calls a kernel instance's `deliverFlat` — the one call site of it (FanOut's flat path), primed as above. */
+/** Calls a kernel instance's `deliverFlat` or `deliverFlat16` — their one call site (FanOut's flat path), primed above. */
 export function runDeliverFlat(
   run: CubaWasmKernel['deliverFlat'], ids: number, count: number, flatOf: number, pairs: number, row: number, stride: number, events: number,
 ): void {

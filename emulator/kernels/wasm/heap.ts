@@ -48,6 +48,11 @@ export class WasmHeap implements ArrayAllocator {
     return new Int32Array(this.memory.buffer, at, n);
   }
 
+  uint16(n: number): Uint16Array {
+    const at = this.alloc(2 * n);
+    return new Uint16Array(this.memory.buffer, at, n);
+  }
+
   uint8(n: number): Uint8Array {
     const at = this.alloc(n);
     return new Uint8Array(this.memory.buffer, at, n);

@@ -29,3 +29,26 @@ export function deliverFlat(ids: usize, count: i32, flatOf: usize, pairs: usize,
     }
   }
 }
+
+/**
+ * `deliverFlat` for networks where some neuron has more than 255 synapses on one core: the count table holds
+ * uint16 (row stride 2 · stride bytes), added to the per-core event counts eight cores at a time.
+ */
+export function deliverFlat16(ids: usize, count: i32, flatOf: usize, pairs: usize, row: usize, stride: i32, events: usize): void {
+  memory.fill(events, 0, (<usize>stride) << 2);
+  for (let s = 0; s < count; s++) {
+    const id = load<i32>(ids + ((<usize>s) << 2));
+    const r = row + ((<usize>id * <usize>stride) << 1);
+    for (let c = 0; c < stride; c += 8) {
+      const b = v128.load(r + ((<usize>c) << 1));
+      const a = events + ((<usize>c) << 2);
+      v128.store(a, i32x4.add(v128.load(a), i32x4.extend_low_i16x8_u(b)));
+      v128.store(a, i32x4.add(v128.load(a, 16), i32x4.extend_high_i16x8_u(b)), 16);
+    }
+    const end = pairs + ((<usize>load<i32>(flatOf + ((<usize>(id + 1)) << 2))) << 2);
+    for (let w = pairs + ((<usize>load<i32>(flatOf + ((<usize>id) << 2))) << 2); w < end; w += 8) {
+      const cell = (<usize>load<i32>(w)) << 3;
+      store<f64>(cell, load<f64>(cell) + <f64>load<i32>(w, 4));
+    }
+  }
+}
