@@ -196,7 +196,7 @@ export class Emulator {
     }));
     this.localSpikes = packedMap(ir.cores, (c) => (heap !== null ? heap.int32(c.compartmentCount) : new Int32Array(c.compartmentCount)));
     this.wasm = module !== null && heap !== null
-      ? { heap, module, kernel: instantiateCuba(module, heap.memory), groups: packedMap(this.cores, (rt, i) => bindCubaGroups(heap, rt.groups, this.localSpikes[i]!)) }
+      ? { heap, module, kernel: instantiateCuba(module, heap.memory), groups: packedMap(this.cores, (rt, i) => bindCubaGroups(heap, rt.groups, this.localSpikes[i]!, rt.ir.compartmentCount)) }
       : null;
     this.opsBefore = new Float64Array(ir.cores.length * OPS);
     this.stepCycles = new Float64Array(ir.cores.length);

@@ -146,8 +146,8 @@ interface Prepared {
   readonly lif: boolean;
   /**
    * `lif` but with a dendritic compartment (port 1) that is Loihi-decayed, unclamped and ≤ 30 bits wide (eRBP's
-   * hidden and prediction neurons): the LIF loops run with the dendrite's update added. Not for the WebAssembly
-   * kernel (`cubaLifShape` stays `lif` only).
+   * hidden and prediction neurons): the LIF loops run with the dendrite's update added (so does the WebAssembly
+   * kernel, `cubaLifShape`).
    */
   readonly lifDendrite: boolean;
   /** All per-compartment registers the LIF loop reads are equal across the group. */
@@ -185,10 +185,10 @@ function prepare(g: CubaGroup): Prepared {
  * (kernels/wasm/) implements; `uniform` when its registers, bias, threshold and refractory delay are equal across
  * compartments. null: the group needs the general TypeScript loop.
  */
-export function cubaLifShape(g: CubaGroup): { readonly uniform: boolean } | null {
+export function cubaLifShape(g: CubaGroup): { readonly uniform: boolean; readonly dendrite: boolean } | null {
   const P = prepare(g);
   const nThr = g.noise ? g.noise.threshold : 0;
-  return P.lif && nThr === 0 ? { uniform: P.uniform } : null;
+  return (P.lif || P.lifDendrite) && nThr === 0 ? { uniform: P.uniform, dendrite: P.lifDendrite } : null;
 }
 
 /**

@@ -50,8 +50,8 @@ const lifVar = (size: number, uniform: boolean) =>
     decayReg: Int32Array.from(uniform ? regs.map(() => regs[0]!) : regs), floor: null, ceiling: null,
   }));
 
-/** A random `cuba` group of the LIF shape, its initial state and a few steps of input. */
-const lifCase = fc.record({ size: int(1, 23), first: int(0, 5), uniform: fc.boolean(), steps: int(1, 8) }).chain(({ size, first, uniform, steps }) => {
+/** A random `cuba` group of the LIF shape (with or without a dendrite on port 1), its initial state and a few steps of input. */
+const lifCase = fc.record({ size: int(1, 23), first: int(0, 5), uniform: fc.boolean(), steps: int(1, 8), dendrite: fc.boolean() }).chain(({ size, first, uniform, steps, dendrite }) => {
   const perK = <T>(a: fc.Arbitrary<T>) =>
     fc.array(a, { minLength: size, maxLength: size }).map((xs) => (uniform ? xs.map(() => xs[0]!) : xs));
   return fc.record({
@@ -68,6 +68,9 @@ const lifCase = fc.record({ size: int(1, 23), first: int(0, 5), uniform: fc.bool
     v0: fc.array(stateValue, { minLength: size, maxLength: size }),
     ref0: fc.array(int(0, 3), { minLength: size, maxLength: size }),
     inputs: fc.array(fc.array(inputValue, { minLength: size, maxLength: size }), { minLength: steps, maxLength: steps }),
+    dendrite: dendrite ? lifVar(size, uniform) : fc.constant(null),
+    u0: fc.array(stateValue, { minLength: size, maxLength: size }),
+    inputs1: fc.array(fc.array(inputValue, { minLength: size, maxLength: size }), { minLength: steps, maxLength: steps }),
   });
 });
 
@@ -78,53 +81,64 @@ describe('WebAssembly cuba kernel', () => {
     expect(module).not.toBeNull();
   });
 
-  it('equals the TypeScript kernel on random LIF groups: state, spikes, ring, counters', () => {
+  it('equals the TypeScript kernel on random LIF groups, with and without a dendrite: state, spikes, ring, counters', () => {
     let spikes = 0;
     let overflows = 0;
+    let dendrites = 0;
     fc.assert(
       fc.property(lifCase, (c) => {
         const g: CubaGroup = {
           model: 'cuba', name: 'P', first: c.first, size: c.size, neuronBase: 0, inputBits: c.inputBits, inputOverflow: c.inputOverflow,
-          current: c.current, v: c.v, dendrite: null, bias: Int32Array.from(c.bias), threshold: Int32Array.from(c.threshold),
+          current: c.current, v: c.v, dendrite: c.dendrite === null ? null : { name: 'u', ...c.dendrite },
+          bias: Int32Array.from(c.bias), threshold: Int32Array.from(c.threshold),
           compare: c.compare, reset: c.reset, refractDelay: Int32Array.from(c.refractDelay), refractoryValue: c.refractoryValue,
         };
-        expect(cubaLifShape(g)).not.toBeNull();
+        expect(cubaLifShape(g)).toEqual({ uniform: expect.any(Boolean) as boolean, dendrite: c.dendrite !== null });
         const n = c.first + c.size;
-        const base = 3 * n; // a later ring slot: exercises inputBase
+        const base = 6 * n; // the last of four ring slots of two ports: exercises inputBase and the port stride n
         // TypeScript side: plain arrays.
-        const tsState: GroupState = { group: g, arrays: { v: Int32Array.from(c.v0), i: Int32Array.from(c.i0), ref: Int32Array.from(c.ref0) } };
-        const tsRing = new Float64Array(4 * n);
+        const tsArrays: Record<string, Int32Array> = { v: Int32Array.from(c.v0), i: Int32Array.from(c.i0), ref: Int32Array.from(c.ref0) };
+        if (c.dendrite !== null) tsArrays.u = Int32Array.from(c.u0);
+        const tsState: GroupState = { group: g, arrays: tsArrays };
+        const tsRing = new Float64Array(8 * n);
         const tsSpikes = new Int32Array(n);
         const tsCounters = newCounters();
         // WebAssembly side: the same on a heap.
         const heap = new WasmHeap();
-        const arrays = { v: heap.int32(c.size), i: heap.int32(c.size), ref: heap.int32(c.size) };
-        arrays.v.set(c.v0);
-        arrays.i.set(c.i0);
-        arrays.ref.set(c.ref0);
-        const wRing = heap.float64(4 * n);
+        const arrays: Record<string, Int32Array> = { v: heap.int32(c.size), i: heap.int32(c.size), ref: heap.int32(c.size) };
+        arrays.v!.set(c.v0);
+        arrays.i!.set(c.i0);
+        arrays.ref!.set(c.ref0);
+        if (c.dendrite !== null) {
+          arrays.u = heap.int32(c.size);
+          arrays.u.set(c.u0);
+        }
+        const wRing = heap.float64(8 * n);
         const wSpikes = heap.int32(n);
-        const [bound] = bindCubaGroups(heap, [{ group: g, arrays }], wSpikes);
+        const [bound] = bindCubaGroups(heap, [{ group: g, arrays }], wSpikes, n);
         expect(bound).not.toBeNull();
         const kernel = instantiateCuba(module!, heap.memory);
         const wCounters = newCounters();
         for (let s = 0; s < c.steps; s++) {
-          for (let k = 0; k < c.size; k++) tsRing[base + c.first + k] = wRing[base + c.first + k] = c.inputs[s]![k]!;
+          for (let k = 0; k < c.size; k++) {
+            tsRing[base + c.first + k] = wRing[base + c.first + k] = c.inputs[s]![k]!;
+            tsRing[base + n + c.first + k] = wRing[base + n + c.first + k] = c.inputs1[s]![k]!;
+          }
           const nt = stepCubaGroup(tsState, tsRing, base, n, tsCounters, tsSpikes, 1);
           const nw = stepCubaWasm(kernel, bound!, wRing, base, wCounters, 1);
           expect(nw, `spike count, step ${s}`).toBe(nt);
           expect(Array.from(wSpikes.subarray(1, nw)), `spikes, step ${s}`).toEqual(Array.from(tsSpikes.subarray(1, nt)));
-          expect(Array.from(arrays.v), `v, step ${s}`).toEqual(Array.from(tsState.arrays.v!));
-          expect(Array.from(arrays.i), `i, step ${s}`).toEqual(Array.from(tsState.arrays.i!));
-          expect(Array.from(arrays.ref), `ref, step ${s}`).toEqual(Array.from(tsState.arrays.ref!));
+          for (const name of Object.keys(tsArrays)) expect(Array.from(arrays[name]!), `${name}, step ${s}`).toEqual(Array.from(tsArrays[name]!));
           expect(Array.from(wRing), `ring, step ${s}`).toEqual(Array.from(tsRing));
           expect(wCounters, `counters, step ${s}`).toEqual(tsCounters);
           spikes += nt - 1;
         }
         overflows += Object.keys(tsCounters.overflow).length;
+        if (c.dendrite !== null && tsCounters.overflow.u !== undefined) dendrites++;
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
+    expect(dendrites).toBeGreaterThan(10);
     // The comparison has teeth: spikes and every kind of overflow occurred.
     expect(spikes).toBeGreaterThan(100);
     expect(overflows).toBeGreaterThan(50);

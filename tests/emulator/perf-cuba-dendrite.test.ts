@@ -49,8 +49,8 @@ function group(r: Rand, uniform: boolean, sparse: boolean): CubaGroup {
 }
 
 describe('cuba LIF loops with a dendrite = reference kernel, bit for bit', () => {
-  it('is not a WebAssembly configuration (the dendrite stays on the TypeScript kernel)', () => {
-    expect(cubaLifShape(group(new Rand(1), true, false))).toBeNull();
+  it('is also a WebAssembly configuration (kernels/wasm: tests/emulator/cuba-wasm.test.ts checks it against this loop)', () => {
+    expect(cubaLifShape(group(new Rand(1), true, false))).toEqual({ uniform: true, dendrite: true });
   });
 
   it('state, dendrite, consumed inputs of both ports, spikes and overflow counters agree over 30 steps', () => {

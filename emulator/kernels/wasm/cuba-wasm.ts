@@ -3,9 +3,9 @@
  * compiled by `npm run build` to dist/emulator/kernels/wasm/cuba.wasm). The TypeScript kernel (../cuba.ts) stays
  * the reference; this kernel computes the same integers, spikes and counters (tests/emulator/cuba-wasm.test.ts).
  *
- * Which groups: exactly those `cubaLifShape` accepts (current and v both Loihi-decayed, no clamps, no dendrite or
- * extra currents, no noise, widths ≤ 30 bits) — uniform groups (equal registers, bias, threshold, refractory
- * delay) and per-compartment ones. Every other group, and every run with `kernels: 'ts'` or the environment
+ * Which groups: exactly those `cubaLifShape` accepts (current and v both Loihi-decayed, no clamps, no extra
+ * currents, no noise, widths ≤ 30 bits; at most a dendrite on port 1 that is Loihi-decayed and unclamped — eRBP's
+ * neurons) — uniform groups (equal registers, bias, threshold, refractory delay) and per-compartment ones. Every other group, and every run with `kernels: 'ts'` or the environment
  * variable DENDRITE_KERNELS=ts, keeps the TypeScript loop. The kernel needs the group's state arrays, its core's
  * delay ring and spike buffer to be views on the heap's memory (heap.ts); the emulator allocates them there when
  * it picks this kernel.
@@ -54,6 +54,8 @@ export function irHasWasmGroups(ir: DendriteIr): boolean {
 export interface CubaWasmKernel {
   readonly stepLif: (params: number, ring: number, count: number) => number;
   readonly stepLifUniform: (params: number, ring: number, count: number) => number;
+  readonly stepLifDendrite: (params: number, ring: number, count: number) => number;
+  readonly stepLifDendriteUniform: (params: number, ring: number, count: number) => number;
   /** Flat synaptic delivery (assembly/deliver.ts; host side: emulator/delivery.ts `FanOut`). */
   readonly deliverFlat: (ids: number, count: number, flatOf: number, pairs: number, row: number, stride: number, events: number) => void;
   /** The same with a uint16 count table (some neuron has more than 255 synapses on one core). */
@@ -83,10 +85,10 @@ function primeCallSites(module: WebAssembly.Module): void {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
     return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as CubaWasmKernel;
   });
-  const groups = [true, false].map((uniform) => ({ uniform, params: 64, stats: new Int32Array(8), first: 0, size: 0 }));
+  const groups = [true, false].flatMap((uniform) => [null, 'u'].map((dendrite) => ({ uniform, dendrite, params: 64, stats: new Int32Array(8), first: 0, size: 0 })));
   // enough calls for V8 to give the functions their feedback vectors (allocated lazily, after a few calls) and fill them
   for (let k = 0; k < 64; k++) {
-    stepCubaWasm(kernels[k % 3]!, groups[(k >> 1) & 1]!, ring, 0, counters, 0);
+    stepCubaWasm(kernels[k % 3]!, groups[(k >> 1) & 3]!, ring, 0, counters, 0);
     // no spikes, no cores: does nothing
     runDeliverFlat((k & 1) === 0 ? kernels[k % 3]!.deliverFlat : kernels[k % 3]!.deliverFlat16, 64, 0, 64, 64, 64, 0, 64);
   }
@@ -102,16 +104,18 @@ export function runDeliverFlat(
 /** One group bound to the kernel: its parameter block and tallies on the heap (structured-clone safe). */
 export interface CubaWasmGroup {
   readonly uniform: boolean;
+  /** The dendrite's state name (its overflow counter), or null for a group without one. */
+  readonly dendrite: string | null;
   /** Byte address of the parameter block (layout: P_* in assembly/cuba.ts). */
   readonly params: number;
-  /** The call's wrap/saturation tallies: in, in; i, i; v, v (wraps, saturations). */
+  /** The call's wrap/saturation tallies: in, in; i, i; v, v; dendrite, dendrite (wraps, saturations). */
   readonly stats: Int32Array;
   readonly first: number;
   readonly size: number;
 }
 
 // Parameter block words (assembly/cuba.ts P_*).
-const WORDS = 31;
+const WORDS = 39;
 
 function heapCopy(heap: WasmHeap, a: Int32Array): number {
   const c = heap.int32(a.length);
@@ -123,13 +127,20 @@ function heapCopy(heap: WasmHeap, a: Int32Array): number {
  * Binds the groups of one core that the kernel implements: per group its parameter block, or null (TypeScript
  * kernel). `groups` and `spikes` (the core's spike buffer) must be views on `heap`.
  */
-export function bindCubaGroups(heap: WasmHeap, groups: readonly GroupState[], spikes: Int32Array): (CubaWasmGroup | null)[] {
+export function bindCubaGroups(
+  heap: WasmHeap,
+  groups: readonly GroupState[],
+  spikes: Int32Array,
+  /** Ring cells from a compartment's port-0 input to its port-1 input (the core's compartment count). */
+  portStride: number,
+): (CubaWasmGroup | null)[] {
   return packedMap(groups, (gs): CubaWasmGroup | null => {
     if (gs.group.model !== 'cuba') return null;
     const g = gs.group as CubaGroup;
     const shape = cubaLifShape(g);
     if (shape === null) return null;
     const cur = g.current!;
+    const dend = shape.dendrite ? g.dendrite! : null;
     const off = (d: CubaGroup['v']['decay']) => (d.kind === 'loihi12' ? d.offset : 0);
     const half = (bits: number) => 2 ** (bits - 1);
     const stats = heap.int32(8);
@@ -144,8 +155,13 @@ export function bindCubaGroups(heap: WasmHeap, groups: readonly GroupState[], sp
       heapCopy(heap, cur.decayReg), heapCopy(heap, g.v.decayReg), heapCopy(heap, g.bias), heapCopy(heap, g.threshold), heapCopy(heap, g.refractDelay),
       // The threshold as a strict one for the lanes: v ≥ θ ⟺ v > θ − 1 (clamped at −2^31: v is within ≤ 30 bits there).
       heapCopy(heap, g.compare === 'gt' ? g.threshold : g.threshold.map((th) => Math.max(th - 1, -(2 ** 31)))),
+      // the dendrite, or zeros (never read then)
+      ...(dend !== null
+        ? [gs.arrays[dend.name]!.byteOffset, -half(dend.bits), half(dend.bits) - 1, dend.overflow === 'wrap' ? 1 : 0, dend.bits,
+          4096 - off(dend.decay), heapCopy(heap, dend.decayReg), 8 * portStride]
+        : [0, 0, 0, 0, 0, 0, 0, 0]),
     ]);
-    return { uniform: shape.uniform, params: p.byteOffset, stats, first: g.first, size: g.size };
+    return { uniform: shape.uniform, dendrite: dend?.name ?? null, params: p.byteOffset, stats, first: g.first, size: g.size };
   });
 }
 
@@ -163,11 +179,14 @@ export function stepCubaWasm(
   count: number,
 ): number {
   const ptr = ring.byteOffset + 8 * (inputBase + b.first);
-  const n = b.uniform ? kernel.stepLifUniform(b.params, ptr, count) : kernel.stepLif(b.params, ptr, count);
+  const n = b.dendrite === null
+    ? (b.uniform ? kernel.stepLifUniform(b.params, ptr, count) : kernel.stepLif(b.params, ptr, count))
+    : (b.uniform ? kernel.stepLifDendriteUniform(b.params, ptr, count) : kernel.stepLifDendrite(b.params, ptr, count));
   counters.compartmentUpdates += b.size;
   const s = b.stats;
   countOverflow(counters, 'in', s[0]!, s[1]!);
   countOverflow(counters, 'i', s[2]!, s[3]!);
   countOverflow(counters, 'v', s[4]!, s[5]!);
+  if (b.dendrite !== null) countOverflow(counters, b.dendrite, s[6]!, s[7]!);
   return n;
 }

@@ -3,6 +3,9 @@
  * ../asconfig.json; NOT part of the main `tsc` build). The TypeScript kernel `stepCubaLif` in ../../cuba.ts is the
  * reference: this file computes the same integers, compartment by compartment, in the same order of spikes.
  *
+ * Groups with a dendrite (port 1, Loihi-decayed, unclamped: eRBP's neurons) update it in the same lanes
+ * (`stepLifDendrite*`); it is independent of i and v, as in the TS kernel's `stepDendrite`.
+ *
  * Four compartments per iteration in i32x4 lanes. The lanes take the fast arithmetic of the TS kernel (states
  * within ±2^19 decay by an exact int32 product and shift); a block of four where any lane needs a rare path
  * (a state at or beyond ±2^19, an input, current or voltage to wrap or saturate) is done by `scalarOne`, a
@@ -45,6 +48,16 @@ const P_TH = 28;
 const P_RD = 29;
 /** Per compartment: the threshold as a strict one, θ for `gt`, θ − 1 for `ge` (see `bindCubaGroups`). */
 const P_TH_GT = 30;
+// The dendrite (groups with one: eRBP's hidden and prediction neurons; input on port 1): its state array, width,
+// decay (4096 − offset, per-compartment registers) and the byte distance from a port-0 ring cell to its port-1 cell.
+const P_D = 31;
+const P_D_LO = 32;
+const P_D_HI = 33;
+const P_D_WRAP = 34;
+const P_D_BITS = 35;
+const P_RD0 = 36;
+const P_REG_D = 37;
+const P_PORT = 38;
 
 // Wrap/saturation tallies of one call (written to the group's stats block at the end).
 let inW: i32 = 0;
@@ -53,6 +66,8 @@ let iW: i32 = 0;
 let iS: i32 = 0;
 let vW: i32 = 0;
 let vS: i32 = 0;
+let dW: i32 = 0;
+let dS: i32 = 0;
 
 @inline function par(p: usize, k: i32): i32 {
   return load<i32>(p + ((<usize>k) << 2));
@@ -77,19 +92,34 @@ function decayWide(x: f64, r: f64): f64 {
   return x >= 0 ? Math.floor((x * r) / 4096) : 0 - Math.floor((-x * r) / 4096);
 }
 
-/** PreparedVar.fit of the current (which = 0) or v (which = 1): the overflow rule, counted. */
+/** PreparedVar.fit of the current (which = 0), v (1) or the dendrite (2): the overflow rule, counted. */
 function fit(p: usize, y: f64, which: i32): f64 {
-  const lo = <f64>par(p, which == 0 ? P_I_LO : P_V_LO);
-  const hi = <f64>par(p, which == 0 ? P_I_HI : P_V_HI);
+  const lo = <f64>par(p, which == 0 ? P_I_LO : which == 1 ? P_V_LO : P_D_LO);
+  const hi = <f64>par(p, which == 0 ? P_I_HI : which == 1 ? P_V_HI : P_D_HI);
   if (y >= lo && y <= hi) return y;
-  if (par(p, which == 0 ? P_I_WRAP : P_V_WRAP) != 0) {
+  if (par(p, which == 0 ? P_I_WRAP : which == 1 ? P_V_WRAP : P_D_WRAP) != 0) {
     if (which == 0) iW++;
-    else vW++;
-    return wrapF(y, par(p, which == 0 ? P_I_BITS : P_V_BITS));
+    else if (which == 1) vW++;
+    else dW++;
+    return wrapF(y, par(p, which == 0 ? P_I_BITS : which == 1 ? P_V_BITS : P_D_BITS));
   }
   if (which == 0) iS++;
-  else vS++;
+  else if (which == 1) vS++;
+  else dS++;
   return y < 0 ? lo : hi;
+}
+
+/** The input rule (wrap or saturate to the input width, counted under `in`) for a ring value. */
+function fitInput(p: usize, d: f64): f64 {
+  const inLo = <f64>par(p, P_IN_LO);
+  const inHi = <f64>par(p, P_IN_HI);
+  if (d >= inLo && d <= inHi) return d;
+  if (par(p, P_IN_WRAP) != 0) {
+    inW++;
+    return wrapF(d, par(p, P_IN_BITS));
+  }
+  inS++;
+  return d < 0 ? inLo : inHi;
 }
 
 /** arith `applyOverflow(x, bits, mode)` (not counted), for the subtract reset. */
@@ -118,21 +148,14 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   const b = at(par(p, P_BIAS), k);
   const th = at(par(p, P_TH), k);
   const strict = par(p, P_STRICT) != 0;
-  // The silent-compartment skip of the TS kernel (state, input and bias 0, threshold out of reach) changes
+  const pD = par(p, P_D);
+  const slot1 = slot + <usize>par(p, P_PORT);
+  // The silent-compartment skip of the TS kernel (state, inputs and bias 0, threshold out of reach) changes
   // nothing: the update below maps such a compartment to itself. Kept for the same memory traffic only.
-  if (b == 0 && d == 0 && xI == 0 && yV == 0 && ref == 0 && (strict ? th >= 0 : th > 0)) return count;
+  if (b == 0 && d == 0 && xI == 0 && yV == 0 && ref == 0 && (strict ? th >= 0 : th > 0) &&
+    (pD == 0 || (at(pD, k) == 0 && load<f64>(slot1) == 0))) return count;
   store<f64>(slot, 0);
-  const inLo = <f64>par(p, P_IN_LO);
-  const inHi = <f64>par(p, P_IN_HI);
-  if (d < inLo || d > inHi) {
-    if (par(p, P_IN_WRAP) != 0) {
-      d = wrapF(d, par(p, P_IN_BITS));
-      inW++;
-    } else {
-      d = d < 0 ? inLo : inHi;
-      inS++;
-    }
-  }
+  d = fitInput(p, d);
   const in0 = <i32>d;
   const ri = par(p, P_RI0) - at(par(p, P_REG_I), k);
   let i: i32;
@@ -153,6 +176,21 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
     v = <i32>fit(p, decayWide(<f64>yV, <f64>rv) + (<f64>i + <f64>b), 1);
   }
   if (v < par(p, P_V_LO) || v > par(p, P_V_HI)) v = <i32>fit(p, <f64>v, 1);
+  if (pD != 0) {
+    // the dendrite: its own input (port 1), decay and width; independent of i and v (kernels/cuba.ts stepDendrite)
+    const in1 = <i32>fitInput(p, load<f64>(slot1));
+    store<f64>(slot1, 0);
+    const z = at(pD, k);
+    const rd = par(p, P_RD0) - at(par(p, P_REG_D), k);
+    let u: f64;
+    if (<u32>(z + 524287) <= 1048574) {
+      const q = z * rd;
+      u = <f64>(((q + ((q >> 31) & 4095)) >> 12) + in1);
+    } else {
+      u = decayWide(<f64>z, <f64>rd) + <f64>in1;
+    }
+    store<i32>(<usize>(pD + (k << 2)), <i32>fit(p, u, 2));
+  }
   if (ref > 0) {
     v = par(p, P_REFRACTORY_VALUE);
     ref--;
@@ -172,6 +210,7 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   p: usize, ring: usize, k: i32, count: i32, uniform: bool, first: i32, pV: usize, pI: usize, pR: usize, pRegI: usize, pRegV: usize,
   pB: usize, pTh: usize, pThGt: usize, pRd: usize, spikes: usize, inLift: v128, inTop: v128, iLift: v128, iTop: v128, vLift: v128,
   vTop: v128, rI0: v128, rV0: v128, refValue: v128, riU: v128, rvU: v128, bU: v128, thU: v128,
+  dend: bool, pD: usize, pRegD: usize, port: usize, dLift: v128, dTop: v128, rD0: v128, rdU: v128,
 ): i32 {
   const c4095 = i32x4.splat(4095);
   const lift19 = i32x4.splat(524288 - 0x80000000);
@@ -200,9 +239,24 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   const v = i32x4.add(i32x4.add(i32x4.shr_s(i32x4.add(py, v128.and(i32x4.shr_s(py, 31), c4095)), 12), i), b);
   // x is within [−2^(b−1), 2^(b−1)) iff x + 2^(b−1) − 2^31 (wrapping) is at most −2^31 + 2^b − 1: one add and
   // one signed compare per range (`lift`, `top`); states must be within [−2^19, 2^19), as in the TS kernel.
-  const rare = v128.or(
+  let rare = v128.or(
     v128.or(notInt, v128.or(i32x4.gt_s(i32x4.max_s(i32x4.add(x, lift19), i32x4.add(y, lift19)), top19), i32x4.gt_s(i32x4.add(in0, inLift), inTop))),
     v128.or(i32x4.gt_s(i32x4.add(i, iLift), iTop), i32x4.gt_s(i32x4.add(v, vLift), vTop)));
+  // The dendrite (port 1): the same input conversion and decay, its own width; the same rare-path test.
+  let u = zero;
+  if (dend) {
+    const z = v128.load(pD + o4);
+    const b01 = f64x2.add(v128.load(ring + port + o8), magic);
+    const b23 = f64x2.add(v128.load(ring + port + o8, 16), magic);
+    const in1 = i32x4.shuffle(b01, b23, 0, 2, 4, 6);
+    const notInt1 = v128.xor(i32x4.sub(i32x4.shuffle(b01, b23, 1, 3, 5, 7), i32x4.shr_s(in1, 31)), hiWord);
+    const rd = uniform ? rdU : i32x4.sub(rD0, v128.load(pRegD + o4));
+    const pz = i32x4.mul(z, rd);
+    u = i32x4.add(i32x4.shr_s(i32x4.add(pz, v128.and(i32x4.shr_s(pz, 31), c4095)), 12), in1);
+    rare = v128.or(rare, v128.or(
+      v128.or(notInt1, i32x4.gt_s(i32x4.add(z, lift19), top19)),
+      v128.or(i32x4.gt_s(i32x4.add(in1, inLift), inTop), i32x4.gt_s(i32x4.add(u, dLift), dTop))));
+  }
   if (v128.any_true(rare)) {
     count = scalarOne(p, ring, k, count);
     count = scalarOne(p, ring, k + 1, count);
@@ -213,6 +267,11 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   v128.store(ring + o8, zero);
   v128.store(ring + o8, zero, 16);
   v128.store(pI + o4, i);
+  if (dend) {
+    v128.store(ring + port + o8, zero);
+    v128.store(ring + port + o8, zero, 16);
+    v128.store(pD + o4, u);
+  }
   // Refractory lanes hold refractoryValue and count down; the others may fire.
   const ref = v128.load(pR + o4);
   const refM = i32x4.gt_s(ref, zero);
@@ -244,8 +303,8 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
  * width. Such a block is redone by `scalarOne` lane by lane from the untouched state. Ring cells
  * hold integers (weights · 2^shift, shift ≥ 0), so truncating them is exact.
  */
-@inline function stepBody(p: usize, ring: usize, count: i32, uniform: bool): i32 {
-  inW = inS = iW = iS = vW = vS = 0;
+@inline function stepBody(p: usize, ring: usize, count: i32, uniform: bool, dend: bool): i32 {
+  inW = inS = iW = iS = vW = vS = dW = dS = 0;
   const size = par(p, P_SIZE);
   const first = par(p, P_FIRST);
   const pV = <usize>par(p, P_V);
@@ -273,17 +332,25 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   const rvU = i32x4.sub(rV0, i32x4.splat(load<i32>(pRegV)));
   const bU = i32x4.splat(load<i32>(pB));
   const thU = i32x4.splat(load<i32>(pThGt));
+  // The dendrite (read only when `dend`; its pointers are 0 otherwise).
+  const pD = <usize>par(p, P_D);
+  const pRegD = <usize>par(p, P_REG_D);
+  const port = <usize>par(p, P_PORT);
+  const dLift = i32x4.splat(par(p, P_D_HI) + 1 - 0x80000000);
+  const dTop = i32x4.splat(-0x80000000 + 2 * par(p, P_D_HI) + 1);
+  const rD0 = i32x4.splat(par(p, P_RD0));
+  const rdU = i32x4.sub(rD0, i32x4.splat(load<i32>(pRegD)));
   let k: i32 = 0;
   // Two blocks per iteration: more independent work between the (rarely taken) branches.
   for (; k + 8 <= size; k += 8) {
     count = block(p, ring, k, count, uniform, first, pV, pI, pR, pRegI, pRegV, pB, pTh, pThGt, pRd, spikes, inLift, inTop, iLift, iTop, vLift,
-      vTop, rI0, rV0, refValue, riU, rvU, bU, thU);
+      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU);
     count = block(p, ring, k + 4, count, uniform, first, pV, pI, pR, pRegI, pRegV, pB, pTh, pThGt, pRd, spikes, inLift, inTop, iLift, iTop, vLift,
-      vTop, rI0, rV0, refValue, riU, rvU, bU, thU);
+      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU);
   }
   for (; k + 4 <= size; k += 4) {
     count = block(p, ring, k, count, uniform, first, pV, pI, pR, pRegI, pRegV, pB, pTh, pThGt, pRd, spikes, inLift, inTop, iLift, iTop, vLift,
-      vTop, rI0, rV0, refValue, riU, rvU, bU, thU);
+      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU);
   }
   for (; k < size; k++) count = scalarOne(p, ring, k, count);
   const stats = <usize>par(p, P_STATS);
@@ -293,15 +360,27 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   store<i32>(stats, iS, 12);
   store<i32>(stats, vW, 16);
   store<i32>(stats, vS, 20);
+  store<i32>(stats, dW, 24);
+  store<i32>(stats, dS, 28);
   return count;
 }
 
 /** One step of a LIF group whose registers, bias and threshold are equal across compartments. */
 export function stepLifUniform(params: usize, ring: usize, count: i32): i32 {
-  return stepBody(params, ring, count, true);
+  return stepBody(params, ring, count, true, false);
 }
 
 /** One step of a LIF group with per-compartment registers, bias and threshold. */
 export function stepLif(params: usize, ring: usize, count: i32): i32 {
-  return stepBody(params, ring, count, false);
+  return stepBody(params, ring, count, false, false);
+}
+
+/** `stepLifUniform` for a group with a dendrite (port 1). */
+export function stepLifDendriteUniform(params: usize, ring: usize, count: i32): i32 {
+  return stepBody(params, ring, count, true, true);
+}
+
+/** `stepLif` for a group with a dendrite (port 1). */
+export function stepLifDendrite(params: usize, ring: usize, count: i32): i32 {
+  return stepBody(params, ring, count, false, true);
 }
