@@ -14,7 +14,7 @@ import { ALWAYS, drawPrefix, drawWithStreamKey, STREAM_BLANKOUT, streamKey } fro
 import type { CoreCounters } from './state.js';
 import type { WasmHeap } from './kernels/wasm/heap.js';
 import { runDeliverFlat } from './kernels/wasm/cuba-wasm.js';
-import { BULK_DRAWS, type DrawKernel } from './kernels/wasm/draws-wasm.js';
+import { BULK_DRAWS, runBlankout, runBlankoutRow, type DrawKernel } from './kernels/wasm/draws-wasm.js';
 
 /** The rings' arena for `FanOut`'s flat path, and optionally the WebAssembly heap and delivery loop it lives in. */
 export interface RingArena {
@@ -40,6 +40,12 @@ export interface CoreDelivery {
   readonly axonRow: Int32Array;
   /** Per synapse: ring offset from the start of the slot of step t + 1 (see the file comment). */
   readonly cell: Int32Array;
+  /**
+   * Per axon: 1 if its rows' ring cells are consecutive and within one ring slot (a dense projection: targets in
+   * order, one delay and port), so delivery adds a run of weights to a run of cells — no cell lookup or wrap test
+   * per synapse; the run wraps as a whole (a slot's start and the ring size are multiples of the slot size).
+   */
+  readonly contiguous: Uint8Array;
   /** Per synapse group: 2^weightShift, and the blank-out threshold (≥ ALWAYS: no draw). */
   readonly groupScale: Float64Array;
   readonly groupThreshold: Float64Array;
@@ -54,9 +60,10 @@ export function coreDelivery(core: Core, ringSlots: number, ports: number): Core
   const n = core.compartmentCount;
   const slotSize = ports * n;
   const sgs = core.synapseGroups;
+  const axonRow = axonRows(core.synapses.axonOffsets, core.synapses.axonGroup);
+  const cell = synapseCells(core, ports);
   return {
-    axonRow: axonRows(core.synapses.axonOffsets, core.synapses.axonGroup), cell: synapseCells(core, ports), slotSize,
-    ringSize: ringSlots * slotSize, ringSlots,
+    axonRow, cell, contiguous: contiguousAxons(axonRow, cell, slotSize), slotSize, ringSize: ringSlots * slotSize, ringSlots,
     groupScale: Float64Array.from(sgs, (g) => 2 ** g.weightShift),
     groupThreshold: Float64Array.from(sgs, (g) => g.transmitThreshold),
   };
@@ -75,6 +82,22 @@ function synapseCells(core: Core, ports: number): Int32Array {
   const cell = new Int32Array(targets.length);
   for (let r = 0; r < targets.length; r++) cell[r] = (delays[r]! * ports + port[r]!) * n + targets[r]!;
   return cell;
+}
+
+/** `CoreDelivery.contiguous`: per axon, consecutive cells within one slot (an empty axon is not a run). */
+function contiguousAxons(axonRow: Int32Array, cell: Int32Array, slotSize: number): Uint8Array {
+  const axons = (axonRow.length - 1) >> 1;
+  const out = new Uint8Array(axons);
+  for (let a = 0; a < axons; a++) {
+    const r0 = axonRow[2 * a]!;
+    const r1 = axonRow[2 * a + 2]!;
+    let run = r1 > r0 ? 1 : 0;
+    for (let r = r0 + 1; r < r1 && run === 1; r++) if (cell[r] !== cell[r0]! + (r - r0)) run = 0;
+    // one ring slot: the first and last cell in the same slot (then every cell between is)
+    if (run === 1 && Math.floor(cell[r0]! / slotSize) !== Math.floor(cell[r1 - 1]! / slotSize)) run = 0;
+    out[a] = run;
+  }
+  return out;
 }
 
 /** `CoreDelivery.axonRow` from the CSR offsets and per-axon groups. */
@@ -107,7 +130,10 @@ export function deliverAxon(
   counters: CoreCounters,
   /** The group's blank-out threshold (default: from the table); ALWAYS forces the no-draw loop. */
   threshold?: number,
-  /** The blank-out test of rows of BULK_DRAWS synapses or more in WebAssembly; null: all here. */
+  /**
+   * The blank-out test of rows of BULK_DRAWS synapses or more in WebAssembly; null: all here. A kernel with `row`
+   * (`heapDrawKernel`) requires `ring` and `w` to be views on its heap.
+   */
   bulk: DrawKernel | null = null,
 ): void {
   const row = d.axonRow;
@@ -151,11 +177,16 @@ export function deliverAxon(
   // sum unchanged: ring cells are never −0) to its cell.
   const tb = (thrC - 2147483648) | 0;
   let sent = 0;
-  if (bulk !== null && r1 - r0 >= BULK_DRAWS) {
+  if (bulk !== null && r1 - r0 >= BULK_DRAWS && bulk.row !== null && d.contiguous[a] !== 0) {
+    // a dense row, with the ring and weights on the kernel's heap: the draws, the test and the adds in WebAssembly
+    let i0 = base + cell[r0]!;
+    if (i0 >= size) i0 -= size; // one slot: the row wraps as a whole
+    sent = runBlankoutRow(bulk, prefix, r0, r1 - r0, BLANKOUT_KEY, tb, ring.byteOffset + 8 * i0, w.byteOffset + 4 * r0, scale);
+  } else if (bulk !== null && r1 - r0 >= BULK_DRAWS) {
     // the same draws and test in WebAssembly, which lists the transmitting synapses: only those are added
     const pass = bulk.out;
     for (let q = r0; q < r1; q += bulk.capacity) {
-      const m = bulk.blankout(prefix, q, Math.min(r1 - q, bulk.capacity), BLANKOUT_KEY, tb, bulk.at);
+      const m = runBlankout(bulk, prefix, q, Math.min(r1 - q, bulk.capacity), BLANKOUT_KEY, tb);
       for (let k = 0; k < m; k++) {
         const r = q + pass[k]!;
         let i = base + cell[r]!;
@@ -230,10 +261,7 @@ export class FanOut {
   private readonly events: Float64Array;
   /** Per record: 1 if its group has a blank-out draw (delivered by `deliverAxon`). */
   private readonly draws: Uint8Array;
-  /**
-   * Per record: 1 if its ring cells are consecutive and within one ring slot (a dense projection: targets in order,
-   * one delay and port), so delivery adds a run of weights to a run of cells — no cell lookup or wrap test per synapse.
-   */
+  /** Per record: its axon's `CoreDelivery.contiguous`. */
   private readonly contiguous: Uint8Array;
   /**
    * With fixed weights: the weight of each entry (a neuron-major copy, read sequentially), else null (the
@@ -494,16 +522,11 @@ function fillRoutes(
       draws[m] = d.groupThreshold[gi]! >= ALWAYS ? 0 : 1;
       cellOf[m] = e;
       const w = weight !== null ? fixedWeights![c]! : null;
-      const first = r1 > r0 ? d.cell[r0]! : 0;
-      let run = r1 > r0 ? 1 : 0; // an empty route takes the general loop (which does nothing)
       for (let r = r0; r < r1; r++, e++) {
         cell[e] = d.cell[r]!;
         if (w !== null) weight![e] = w[r]!;
-        if (cell[e] !== first + (r - r0)) run = 0;
       }
-      // one ring slot: the first and last cell in the same slot (then every cell between is)
-      if (r1 > r0 && Math.floor(first / d.slotSize) !== Math.floor(d.cell[r1 - 1]! / d.slotSize)) run = 0;
-      contiguous[m] = run;
+      contiguous[m] = d.contiguous[a]!;
       m++;
     }
   }

@@ -27,7 +27,7 @@ import {
   type CubaWasmGroup, type CubaWasmKernel, type KernelChoice,
 } from './kernels/wasm/cuba-wasm.js';
 import { WasmHeap } from './kernels/wasm/heap.js';
-import { drawKernel } from './kernels/wasm/draws-wasm.js';
+import { drawKernel, heapDrawKernel, type DrawExports, type DrawKernel } from './kernels/wasm/draws-wasm.js';
 import { coreStepCycles } from './cycles.js';
 import { packedFill, packedMap } from './packed.js';
 import type { LearningContext, LearningEngine } from './learning-engine.js';
@@ -504,12 +504,22 @@ export class Emulator {
   protected prepareRoute(): void {
     if (this.fanOut === null || this.hopsOf === null) {
       this.fanOut = new FanOut(this.ir.routing, packedMap(this.cores, (rt) => coreDelivery(rt.ir, rt.ringSlots, rt.ports)),
-        this.fixedWeights ? packedMap(this.cores, (rt) => rt.weights) : null, this.ringArena(), drawKernel(this.kernelChoice));
+        this.fixedWeights ? packedMap(this.cores, (rt) => rt.weights) : null, this.ringArena(), this.drawKernelForRoute());
       this.hopsOf = hopsPerNeuron(this.ir.routing.offsets, this.ir.routing.core, this.neuronCore, this.ir.cores.map((c) => c.mesh));
       this.rings = packedMap(this.cores, (rt) => rt.ring);
       this.weightsOf = packedMap(this.cores, (rt) => rt.weights);
       this.countersOf = packedMap(this.cores, (rt) => rt.counters);
     }
+  }
+
+  /**
+   * The draw kernel for delivery: with a heap, every ring and weight array lives on it (this constructor allocates
+   * them there, and `ParallelEmulator` passes cores allocated on the heap it passes), so blank-out rows can be
+   * delivered in place (`heapDrawKernel`).
+   */
+  private drawKernelForRoute(): DrawKernel | null {
+    const wasm = this.wasm;
+    return wasm !== null && this.kernelChoice !== 'ts' ? heapDrawKernel(wasm.kernel as unknown as DrawExports, wasm.heap) : drawKernel(this.kernelChoice);
   }
 
   private snapshotOps(): void {

@@ -32,7 +32,7 @@ import type { LearningContext, LearningEngine } from '../learning-engine.js';
 import { draw, drawPrefix, drawWithStreamKey, STREAM_LEARNING_BASE, streamKey } from '../prng.js';
 import type { CoreRuntime } from '../state.js';
 import { defaultKernelChoice } from '../kernels/wasm/cuba-wasm.js';
-import { BULK_DRAWS, drawKernel, type DrawKernel } from '../kernels/wasm/draws-wasm.js';
+import { BULK_DRAWS, drawKernel, runDraws, type DrawKernel } from '../kernels/wasm/draws-wasm.js';
 import { compare, eventFracBits, isSopProgram, validateProgram, type CompareOp, type EventDef, type FactorRef, type SopProgram } from './program.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 
@@ -1014,7 +1014,7 @@ export class SopLearningEngine implements LearningEngine {
     const dk = this.drawKernel;
     // Most of the row open (as in training): its draws at once in WebAssembly, the same bits (draws-wasm.ts).
     if (dk !== null && ev.round === ROUND_STOCHASTIC && m >= BULK_DRAWS && 2 * m >= len && len <= dk.capacity) {
-      dk.draws(prefix, r0, len, ev.streamKey, dk.at);
+      runDraws(dk, prefix, r0, len, ev.streamKey);
       this.updateOpenDrawn(u, ev, c0, r0, len, dk.out);
       return;
     }

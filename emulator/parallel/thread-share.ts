@@ -10,7 +10,7 @@ import { stepCubaGroup } from '../kernels/cuba.js';
 import { stepNsatGroup } from '../kernels/nsat.js';
 import { coreDelivery, FanOut, hopsPerNeuron, type CoreDelivery, type RingArena } from '../delivery.js';
 import { WasmHeap } from '../kernels/wasm/heap.js';
-import { drawKernel } from '../kernels/wasm/draws-wasm.js';
+import { drawKernel, heapDrawKernel, type DrawExports } from '../kernels/wasm/draws-wasm.js';
 import { instantiateCuba, stepCubaWasm, type CubaWasmGroup, type CubaWasmKernel } from '../kernels/wasm/cuba-wasm.js';
 import { newCounters, type CoreCounters, type GroupState } from '../state.js';
 import { coreStepCycles } from '../cycles.js';
@@ -81,13 +81,16 @@ export class ThreadShare {
     }
     // Tables of the flat path on the shared heap (this thread allocates its own from the shared pointer), run by
     // this thread's kernel instance.
+    const heap = wasm !== null ? new WasmHeap(wasm.memory) : null;
     const arena: RingArena | null = wasm !== null
       ? {
         cells: new Float64Array(wasm.memory.buffer), ringStart: packedMap(cores, (sc) => sc.ring.byteOffset / 8),
-        heap: new WasmHeap(wasm.memory), deliverFlat: this.kernel!.deliverFlat, deliverFlat16: this.kernel!.deliverFlat16,
+        heap: heap!, deliverFlat: this.kernel!.deliverFlat, deliverFlat16: this.kernel!.deliverFlat16,
       }
       : null;
-    this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena, drawKernel(init.kernels));
+    // blank-out rows in place: with a heap, every core's ring and weights live on it (ParallelEmulator allocates them there)
+    const draws = wasm !== null && init.kernels !== 'ts' ? heapDrawKernel(this.kernel as unknown as DrawExports, heap!) : drawKernel(init.kernels);
+    this.fanOut = new FanOut(routing, deliveries, init.fixedWeights ? weights : null, arena, draws);
     this.stepSpikes = new Int32Array(Math.max(neuronCount, 1));
     this.opsBefore = new Float64Array(this.owned.length * 4);
     // Hops only for neurons of owned cores (the sending core counts them): the others count as host neurons (−1).

@@ -139,3 +139,40 @@ describe('WebAssembly row draws (stochastic rounding in the learning engine)', (
     }
   });
 });
+
+describe('blank-out rows delivered in place on the WebAssembly heap', () => {
+  it('a network with dense blank-out projections runs the same with kernels auto (in place) and ts', () => {
+    // 40 Poisson inputs densely onto 48 LIF compartments (a WebAssembly group: the state lives on the heap), and
+    // 48 → 20; every synapse transmits with p = 0.6. Weight shift 3 on the first projection.
+    const H = 48;
+    const O = 20;
+    const lif = { current: 3000, vDecay: 400, threshold: 1200 };
+    const ir = buildIr(
+      [{ name: 'in', size: 40, kind: 'poisson', rates: Array.from({ length: 40 }, (_, i) => 0.05 + (i % 7) * 0.03) },
+        { name: 'h', size: H, kind: 'cuba', cuba: lif }, { name: 'o', size: O, kind: 'cuba', cuba: lif }],
+      [{ name: 'in->h', pre: 'in', post: 'h', weightShift: 3, weights: Array.from({ length: 40 }, (_, i) => Array.from({ length: H }, (_, j) => ((i * 37 + j * 11) % 61) - 20)) },
+        { name: 'h->o', pre: 'h', post: 'o', weights: Array.from({ length: H }, (_, i) => Array.from({ length: O }, (_, j) => ((i * 13 + j * 7) % 41) - 10)) }],
+    );
+    for (const c of ir.cores) c.synapseGroups.forEach((g, gi) => ((c.synapseGroups as { transmitThreshold: number }[])[gi]!.transmitThreshold = bernoulliThreshold(0.6)));
+    const run = (kernels: 'ts' | 'auto') => {
+      const emu = new Emulator(ir, { kernels, seed: 9 });
+      const spikes: number[] = [];
+      for (let t = 0; t < 200; t++) {
+        emu.step();
+        for (let s = 0; s < emu.spikeCount; s++) spikes.push(t, emu.spikes[s]!);
+      }
+      return { emu, spikes, state: emu.cores.map((rt) => rt.groups.map((g) => Object.values(g.arrays).map((a) => Array.from(a)))), counters: emu.cores.map((rt) => rt.counters) };
+    };
+    const ts = run('ts');
+    const auto = run('auto');
+    // the in-place path was available: a heap kernel with `row`, and dense rows
+    const fan = (auto.emu as unknown as { fanOut: { blankout: { row: unknown } | null } }).fanOut;
+    expect(auto.emu.wasm).not.toBeNull();
+    expect(fan.blankout?.row).not.toBeNull();
+    expect(auto.spikes).toEqual(ts.spikes);
+    expect(auto.state).toEqual(ts.state);
+    expect(auto.counters).toEqual(ts.counters);
+    expect(ts.spikes.length).toBeGreaterThan(100);
+    expect(ts.counters.reduce((a, c) => a + c.blankedOut, 0)).toBeGreaterThan(1000);
+  });
+});

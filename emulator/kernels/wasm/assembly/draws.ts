@@ -104,3 +104,44 @@ export function drawRun(prefix: i32, first: i32, n: i32, ks: i32, out: usize): v
   }
   for (; j < n; j++) store<i32>(out + ((<usize>j) << 2), drawOne(prefix, first + j, ks));
 }
+
+/**
+ * A contiguous blank-out row delivered in place (rows whose ring cells are consecutive within one slot, delivery.ts
+ * `CoreDelivery.contiguous`): for j < n, the f64 ring cell at ring + 8j gets weight[j] · scale added (the int32
+ * weight at weights + 4j) if the draw of synapse first + j passes — the same sum as delivery.ts's loop, which adds
+ * w · pass · scale (a blanked synapse adds ±0, leaving the cell unchanged; here it adds +0). Returns how many passed.
+ */
+export function blankoutRow(prefix: i32, first: i32, n: i32, ks: i32, tb: i32, ring: usize, weights: usize, scale: f64): i32 {
+  const c1 = i32x4.splat(0xcc9e2d51);
+  const c2 = i32x4.splat(0x1b873593);
+  const add = i32x4.splat(0xe6546b64);
+  const p = i32x4.splat(prefix);
+  const k2 = i32x4.splat(ks);
+  const len = i32x4.splat(20);
+  const f1 = i32x4.splat(0x85ebca6b);
+  const f2 = i32x4.splat(0xc2b2ae35);
+  const bias = i32x4.splat(0x80000000);
+  const thr = i32x4.splat(tb);
+  const four = i32x4.splat(4);
+  const sc = f64x2.splat(scale);
+  let idx = i32x4(first, first + 1, first + 2, first + 3);
+  let sent = 0;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const pass = i32x4.lt_s(v128.xor(hash4(idx, p, k2, c1, c2, add, len, f1, f2), bias), thr);
+    sent += <i32>popcnt(i32x4.bitmask(pass));
+    const w = v128.and(v128.load(weights + ((<usize>j) << 2)), pass); // blanked weights → 0
+    const a = ring + ((<usize>j) << 3);
+    v128.store(a, f64x2.add(v128.load(a), f64x2.mul(f64x2.convert_low_i32x4_s(w), sc)));
+    v128.store(a, f64x2.add(v128.load(a, 16), f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(w, w, 2, 3, 0, 1)), sc)), 16);
+    idx = i32x4.add(idx, four);
+  }
+  for (; j < n; j++) {
+    if ((drawOne(prefix, first + j, ks) ^ 0x80000000) < tb) {
+      const a = ring + ((<usize>j) << 3);
+      store<f64>(a, load<f64>(a) + <f64>load<i32>(weights + ((<usize>j) << 2)) * scale);
+      sent++;
+    }
+  }
+  return sent;
+}
