@@ -153,7 +153,7 @@ describe('blank-out rows delivered in place on the WebAssembly heap', () => {
       [{ name: 'in->h', pre: 'in', post: 'h', weightShift: 3, weights: Array.from({ length: 40 }, (_, i) => Array.from({ length: H }, (_, j) => ((i * 37 + j * 11) % 61) - 20)) },
         { name: 'h->o', pre: 'h', post: 'o', weights: Array.from({ length: H }, (_, i) => Array.from({ length: O }, (_, j) => ((i * 13 + j * 7) % 41) - 10)) }],
     );
-    for (const c of ir.cores) c.synapseGroups.forEach((g, gi) => ((c.synapseGroups as { transmitThreshold: number }[])[gi]!.transmitThreshold = bernoulliThreshold(0.6)));
+    for (const c of ir.cores) for (const g of c.synapseGroups) (g as { transmitThreshold: number }).transmitThreshold = bernoulliThreshold(0.6);
     const run = (kernels: 'ts' | 'auto') => {
       const emu = new Emulator(ir, { kernels, seed: 9 });
       const spikes: number[] = [];
