@@ -205,18 +205,35 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   return count;
 }
 
+/** Loihi decay of four int32 states (|x| < 2^19: x · r is an exact int32): round toward zero, then the shift. */
+@inline function decay32(x: v128, r: v128): v128 {
+  const px = i32x4.mul(x, r);
+  return i32x4.shr_s(i32x4.add(px, v128.and(i32x4.shr_s(px, 31), i32x4.splat(4095))), 12);
+}
+
+/** The same for any int32 states, with 64-bit products (|x · r| < 2^43); the quotient fits in int32 (r ≤ 4096). */
+@inline function decay64(x: v128, r: v128): v128 {
+  const c = i64x2.splat(4095);
+  const lo = i64x2.extmul_low_i32x4_s(x, r);
+  const hi = i64x2.extmul_high_i32x4_s(x, r);
+  const ql = i64x2.shr_s(i64x2.add(lo, v128.and(i64x2.shr_s(lo, 63), c)), 12);
+  const qh = i64x2.shr_s(i64x2.add(hi, v128.and(i64x2.shr_s(hi, 63), c)), 12);
+  return i32x4.shuffle(ql, qh, 0, 2, 4, 6);
+}
+
 /** One block of four compartments from k (see `stepBody`); returns the new spike count. */
 @inline function block(
   p: usize, ring: usize, k: i32, count: i32, uniform: bool, first: i32, pV: usize, pI: usize, pR: usize, pRegI: usize, pRegV: usize,
   pB: usize, pTh: usize, pThGt: usize, pRd: usize, spikes: usize, inLift: v128, inTop: v128, iLift: v128, iTop: v128, vLift: v128,
   vTop: v128, rI0: v128, rV0: v128, refValue: v128, riU: v128, rvU: v128, bU: v128, thU: v128,
   dend: bool, pD: usize, pRegD: usize, port: usize, dLift: v128, dTop: v128, rD0: v128, rdU: v128,
+  /** States may be anywhere within ±2^29: decays with 64-bit products (`blockWide`); else within ±2^19. */
+  wide: bool,
 ): i32 {
-  const c4095 = i32x4.splat(4095);
-  const lift19 = i32x4.splat(524288 - 0x80000000);
+  const lift19 = i32x4.splat(wide ? 536870912 - 0x80000000 : 524288 - 0x80000000);
   const magic = f64x2.splat(6755399441055744.0);
   const hiWord = i32x4.splat(0x43380000);
-  const top19 = i32x4.splat(-0x80000000 + 1048575);
+  const top19 = i32x4.splat(wide ? -0x80000000 + 1073741823 : -0x80000000 + 1048575);
   const zero = i32x4.splat(0);
   const o4 = (<usize>k) << 2;
   const o8 = (<usize>k) << 3;
@@ -230,13 +247,11 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   const notInt = v128.xor(i32x4.sub(i32x4.shuffle(a01, a23, 1, 3, 5, 7), i32x4.shr_s(in0, 31)), hiWord);
   // Current: Loihi decay (round toward zero: add 4095 to negative products before the floor shift) + input.
   const ri = uniform ? riU : i32x4.sub(rI0, v128.load(pRegI + o4));
-  const px = i32x4.mul(x, ri);
-  const i = i32x4.add(i32x4.shr_s(i32x4.add(px, v128.and(i32x4.shr_s(px, 31), c4095)), 12), in0);
+  const i = i32x4.add(wide ? decay64(x, ri) : decay32(x, ri), in0);
   // Voltage: decay + current + bias.
   const rv = uniform ? rvU : i32x4.sub(rV0, v128.load(pRegV + o4));
   const b = uniform ? bU : v128.load(pB + o4);
-  const py = i32x4.mul(y, rv);
-  const v = i32x4.add(i32x4.add(i32x4.shr_s(i32x4.add(py, v128.and(i32x4.shr_s(py, 31), c4095)), 12), i), b);
+  const v = i32x4.add(i32x4.add(wide ? decay64(y, rv) : decay32(y, rv), i), b);
   // x is within [−2^(b−1), 2^(b−1)) iff x + 2^(b−1) − 2^31 (wrapping) is at most −2^31 + 2^b − 1: one add and
   // one signed compare per range (`lift`, `top`); states must be within [−2^19, 2^19), as in the TS kernel.
   let rare = v128.or(
@@ -251,13 +266,17 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
     const in1 = i32x4.shuffle(b01, b23, 0, 2, 4, 6);
     const notInt1 = v128.xor(i32x4.sub(i32x4.shuffle(b01, b23, 1, 3, 5, 7), i32x4.shr_s(in1, 31)), hiWord);
     const rd = uniform ? rdU : i32x4.sub(rD0, v128.load(pRegD + o4));
-    const pz = i32x4.mul(z, rd);
-    u = i32x4.add(i32x4.shr_s(i32x4.add(pz, v128.and(i32x4.shr_s(pz, 31), c4095)), 12), in1);
+    u = i32x4.add(wide ? decay64(z, rd) : decay32(z, rd), in1);
     rare = v128.or(rare, v128.or(
       v128.or(notInt1, i32x4.gt_s(i32x4.add(z, lift19), top19)),
       v128.or(i32x4.gt_s(i32x4.add(in1, inLift), inTop), i32x4.gt_s(i32x4.add(u, dLift), dTop))));
   }
   if (v128.any_true(rare)) {
+    // A state at or beyond ±2^19 (learned currents often are) but within ±2^29: `blockWide` redoes the block with
+    // 64-bit products, whose sums stay int32 (inputs and bias are below 2^29). Anything else: lane by lane.
+    // (returned as ~count: the caller calls `blockWide`, so `block` never calls itself)
+    if (!wide && v128.any_true(i32x4.gt_s(i32x4.max_s(i32x4.add(x, lift19), i32x4.add(y, lift19)), top19))) return ~count;
+    if (!wide && dend && v128.any_true(i32x4.gt_s(i32x4.add(v128.load(pD + o4), lift19), top19))) return ~count;
     count = scalarOne(p, ring, k, count);
     count = scalarOne(p, ring, k + 1, count);
     count = scalarOne(p, ring, k + 2, count);
@@ -291,6 +310,38 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
     store<i32>(pR + a, load<i32>(pRd + a));
   }
   return count;
+}
+
+/**
+ * `block` for a block with a state at or beyond ±2^19 (not inlined: the common blocks keep their code small). It
+ * reads the group's constants itself, like `stepBody`; the rest of the block — including the rare-path test
+ * (states now within ±2^29), and lane-by-lane `scalarOne` beyond — is `block`'s.
+ */
+function blockWide(p: usize, ring: usize, k: i32, count: i32, uniform: bool, dend: bool): i32 {
+  if (uniform) return dend ? blockFromParams(p, ring, k, count, true, true) : blockFromParams(p, ring, k, count, true, false);
+  return dend ? blockFromParams(p, ring, k, count, false, true) : blockFromParams(p, ring, k, count, false, false);
+}
+
+@inline function blockFromParams(p: usize, ring: usize, k: i32, count: i32, uniform: bool, dend: bool): i32 {
+  const rI0 = i32x4.splat(par(p, P_RI0));
+  const rV0 = i32x4.splat(par(p, P_RV0));
+  const rD0 = i32x4.splat(par(p, P_RD0));
+  const pRegI = <usize>par(p, P_REG_I);
+  const pRegV = <usize>par(p, P_REG_V);
+  const pRegD = <usize>par(p, P_REG_D);
+  const pB = <usize>par(p, P_BIAS);
+  const pThGt = <usize>par(p, P_TH_GT);
+  return block(p, ring, k, count, uniform, par(p, P_FIRST), <usize>par(p, P_V), <usize>par(p, P_I), <usize>par(p, P_REF), pRegI, pRegV, pB,
+    <usize>par(p, P_TH), pThGt, <usize>par(p, P_RD), <usize>par(p, P_SPIKES),
+    i32x4.splat(par(p, P_IN_HI) + 1 - 0x80000000), i32x4.splat(-0x80000000 + 2 * par(p, P_IN_HI) + 1),
+    i32x4.splat(par(p, P_I_HI) + 1 - 0x80000000), i32x4.splat(-0x80000000 + 2 * par(p, P_I_HI) + 1),
+    i32x4.splat(par(p, P_V_HI) + 1 - 0x80000000), i32x4.splat(-0x80000000 + 2 * par(p, P_V_HI) + 1),
+    rI0, rV0, i32x4.splat(par(p, P_REFRACTORY_VALUE)),
+    i32x4.sub(rI0, i32x4.splat(load<i32>(pRegI))), i32x4.sub(rV0, i32x4.splat(load<i32>(pRegV))), i32x4.splat(load<i32>(pB)),
+    i32x4.splat(load<i32>(pThGt)),
+    dend, <usize>par(p, P_D), pRegD, <usize>par(p, P_PORT),
+    i32x4.splat(par(p, P_D_HI) + 1 - 0x80000000), i32x4.splat(-0x80000000 + 2 * par(p, P_D_HI) + 1),
+    rD0, i32x4.sub(rD0, i32x4.splat(load<i32>(pRegD))), true);
 }
 
 /**
@@ -344,13 +395,16 @@ function scalarOne(p: usize, ring: usize, k: i32, count: i32): i32 {
   // Two blocks per iteration: more independent work between the (rarely taken) branches.
   for (; k + 8 <= size; k += 8) {
     count = block(p, ring, k, count, uniform, first, pV, pI, pR, pRegI, pRegV, pB, pTh, pThGt, pRd, spikes, inLift, inTop, iLift, iTop, vLift,
-      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU);
+      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU, false);
+    if (count < 0) count = blockWide(p, ring, k, ~count, uniform, dend);
     count = block(p, ring, k + 4, count, uniform, first, pV, pI, pR, pRegI, pRegV, pB, pTh, pThGt, pRd, spikes, inLift, inTop, iLift, iTop, vLift,
-      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU);
+      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU, false);
+    if (count < 0) count = blockWide(p, ring, k + 4, ~count, uniform, dend);
   }
   for (; k + 4 <= size; k += 4) {
     count = block(p, ring, k, count, uniform, first, pV, pI, pR, pRegI, pRegV, pB, pTh, pThGt, pRd, spikes, inLift, inTop, iLift, iTop, vLift,
-      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU);
+      vTop, rI0, rV0, refValue, riU, rvU, bU, thU, dend, pD, pRegD, port, dLift, dTop, rD0, rdU, false);
+    if (count < 0) count = blockWide(p, ring, k, ~count, uniform, dend);
   }
   for (; k < size; k++) count = scalarOne(p, ring, k, count);
   const stats = <usize>par(p, P_STATS);
