@@ -351,7 +351,8 @@ function blockWide(p: usize, ring: usize, k: i32, count: i32, uniform: bool, den
  * A block of four is first computed on the fast path without storing anything; one combined test then checks
  * that no lane needed a rare path — a state outside [−2^19, 2^19) (where x · r, r ≤ 4096, may leave int32), an
  * input that is not an int32 or is outside its width, a current or a voltage outside its
- * width. Such a block is redone by `scalarOne` lane by lane from the untouched state. Ring cells
+ * width. A block with a state beyond ±2^19 is redone by `blockWide` (64-bit products; states within ±2^29), any
+ * other by `scalarOne` lane by lane, both from the untouched state. Ring cells
  * hold integers (weights · 2^shift, shift ≥ 0), so truncating them is exact.
  */
 @inline function stepBody(p: usize, ring: usize, count: i32, uniform: bool, dend: bool): i32 {
