@@ -13,18 +13,22 @@
   return v128.or(i32x4.shl(x, r), i32x4.shr_u(x, 32 - r));
 }
 
-/** Four draws for the indices in `idx` (MurmurHash3's block mix of the index and stream words, then fmix32). */
-@inline function hash4(idx: v128, p: v128, k2: v128, c1: v128, c2: v128, add: v128, len: v128, f1: v128, f2: v128): v128 {
-  const k = i32x4.mul(rotl4(i32x4.mul(idx, c1), 15), c2);
+/**
+ * Four draws for the indices in `idx` (MurmurHash3's block mix of the index and stream words, then fmix32);
+ * p = splat(prefix), k2 = splat(ks).
+ */
+@inline function hash4(idx: v128, p: v128, k2: v128): v128 {
+  const add = i32x4.splat(0xe6546b64);
+  const k = i32x4.mul(rotl4(i32x4.mul(idx, i32x4.splat(0xcc9e2d51)), 15), i32x4.splat(0x1b873593));
   let h = rotl4(v128.xor(p, k), 13);
   h = i32x4.add(i32x4.add(i32x4.shl(h, 2), h), add); // h · 5 + c, the product as a shift and an add
   h = rotl4(v128.xor(h, k2), 13);
   h = i32x4.add(i32x4.add(i32x4.shl(h, 2), h), add);
-  h = v128.xor(h, len);
+  h = v128.xor(h, i32x4.splat(20));
   h = v128.xor(h, i32x4.shr_u(h, 16));
-  h = i32x4.mul(h, f1);
+  h = i32x4.mul(h, i32x4.splat(0x85ebca6b));
   h = v128.xor(h, i32x4.shr_u(h, 13));
-  h = i32x4.mul(h, f2);
+  h = i32x4.mul(h, i32x4.splat(0xc2b2ae35));
   return v128.xor(h, i32x4.shr_u(h, 16));
 }
 
@@ -52,14 +56,8 @@ function drawOne(prefix: i32, index: i32, ks: i32): i32 {
  * The offsets are stored branch-free (each lane's offset is written, the count advances only if it passes).
  */
 export function blankoutPass(prefix: i32, first: i32, n: i32, ks: i32, tb: i32, out: usize): i32 {
-  const c1 = i32x4.splat(0xcc9e2d51);
-  const c2 = i32x4.splat(0x1b873593);
-  const add = i32x4.splat(0xe6546b64);
   const p = i32x4.splat(prefix);
   const k2 = i32x4.splat(ks);
-  const len = i32x4.splat(20);
-  const f1 = i32x4.splat(0x85ebca6b);
-  const f2 = i32x4.splat(0xc2b2ae35);
   const bias = i32x4.splat(0x80000000);
   const thr = i32x4.splat(tb);
   const four = i32x4.splat(4);
@@ -67,7 +65,7 @@ export function blankoutPass(prefix: i32, first: i32, n: i32, ks: i32, tb: i32, 
   let count = 0;
   let j = 0;
   for (; j + 4 <= n; j += 4) {
-    const m = i32x4.bitmask(i32x4.lt_s(v128.xor(hash4(idx, p, k2, c1, c2, add, len, f1, f2), bias), thr));
+    const m = i32x4.bitmask(i32x4.lt_s(v128.xor(hash4(idx, p, k2), bias), thr));
     store<i32>(out + ((<usize>count) << 2), j);
     count += m & 1;
     store<i32>(out + ((<usize>count) << 2), j + 1);
@@ -87,22 +85,29 @@ export function blankoutPass(prefix: i32, first: i32, n: i32, ks: i32, tb: i32, 
 
 /** out[j] = the draw for index first + j (j < n), as an int32 holding the uint32 bits. */
 export function drawRun(prefix: i32, first: i32, n: i32, ks: i32, out: usize): void {
-  const c1 = i32x4.splat(0xcc9e2d51);
-  const c2 = i32x4.splat(0x1b873593);
-  const add = i32x4.splat(0xe6546b64);
   const p = i32x4.splat(prefix);
   const k2 = i32x4.splat(ks);
-  const len = i32x4.splat(20);
-  const f1 = i32x4.splat(0x85ebca6b);
-  const f2 = i32x4.splat(0xc2b2ae35);
   const four = i32x4.splat(4);
   let idx = i32x4(first, first + 1, first + 2, first + 3);
   let j = 0;
+  // two vectors per iteration: the hash is a long dependent chain, two independent ones keep the units busy
+  for (; j + 8 <= n; j += 8) {
+    v128.store(out + ((<usize>j) << 2), hash4(idx, p, k2));
+    v128.store(out + ((<usize>j) << 2), hash4(i32x4.add(idx, four), p, k2), 16);
+    idx = i32x4.add(idx, i32x4.splat(8));
+  }
   for (; j + 4 <= n; j += 4) {
-    v128.store(out + ((<usize>j) << 2), hash4(idx, p, k2, c1, c2, add, len, f1, f2));
+    v128.store(out + ((<usize>j) << 2), hash4(idx, p, k2));
     idx = i32x4.add(idx, four);
   }
   for (; j < n; j++) store<i32>(out + ((<usize>j) << 2), drawOne(prefix, first + j, ks));
+}
+
+/** ring[0..3] += weight[0..3] · scale for the lanes of `pass` (the others add +0): f64 cells, int32 weights. */
+@inline function addMasked(a: usize, weights: usize, pass: v128, sc: v128): void {
+  const w = v128.and(v128.load(weights), pass); // blanked weights → 0
+  v128.store(a, f64x2.add(v128.load(a), f64x2.mul(f64x2.convert_low_i32x4_s(w), sc)));
+  v128.store(a, f64x2.add(v128.load(a, 16), f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(w, w, 2, 3, 0, 1)), sc)), 16);
 }
 
 /**
@@ -112,14 +117,8 @@ export function drawRun(prefix: i32, first: i32, n: i32, ks: i32, out: usize): v
  * w · pass · scale (a blanked synapse adds ±0, leaving the cell unchanged; here it adds +0). Returns how many passed.
  */
 export function blankoutRow(prefix: i32, first: i32, n: i32, ks: i32, tb: i32, ring: usize, weights: usize, scale: f64): i32 {
-  const c1 = i32x4.splat(0xcc9e2d51);
-  const c2 = i32x4.splat(0x1b873593);
-  const add = i32x4.splat(0xe6546b64);
   const p = i32x4.splat(prefix);
   const k2 = i32x4.splat(ks);
-  const len = i32x4.splat(20);
-  const f1 = i32x4.splat(0x85ebca6b);
-  const f2 = i32x4.splat(0xc2b2ae35);
   const bias = i32x4.splat(0x80000000);
   const thr = i32x4.splat(tb);
   const four = i32x4.splat(4);
@@ -127,13 +126,19 @@ export function blankoutRow(prefix: i32, first: i32, n: i32, ks: i32, tb: i32, r
   let idx = i32x4(first, first + 1, first + 2, first + 3);
   let sent = 0;
   let j = 0;
+  // two vectors per iteration (as in `drawRun`)
+  for (; j + 8 <= n; j += 8) {
+    const pass0 = i32x4.lt_s(v128.xor(hash4(idx, p, k2), bias), thr);
+    const pass1 = i32x4.lt_s(v128.xor(hash4(i32x4.add(idx, four), p, k2), bias), thr);
+    sent += <i32>popcnt(i32x4.bitmask(pass0) | (i32x4.bitmask(pass1) << 4));
+    addMasked(ring + ((<usize>j) << 3), weights + ((<usize>j) << 2), pass0, sc);
+    addMasked(ring + ((<usize>(j + 4)) << 3), weights + ((<usize>(j + 4)) << 2), pass1, sc);
+    idx = i32x4.add(idx, i32x4.splat(8));
+  }
   for (; j + 4 <= n; j += 4) {
-    const pass = i32x4.lt_s(v128.xor(hash4(idx, p, k2, c1, c2, add, len, f1, f2), bias), thr);
+    const pass = i32x4.lt_s(v128.xor(hash4(idx, p, k2), bias), thr);
     sent += <i32>popcnt(i32x4.bitmask(pass));
-    const w = v128.and(v128.load(weights + ((<usize>j) << 2)), pass); // blanked weights → 0
-    const a = ring + ((<usize>j) << 3);
-    v128.store(a, f64x2.add(v128.load(a), f64x2.mul(f64x2.convert_low_i32x4_s(w), sc)));
-    v128.store(a, f64x2.add(v128.load(a, 16), f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(w, w, 2, 3, 0, 1)), sc)), 16);
+    addMasked(ring + ((<usize>j) << 3), weights + ((<usize>j) << 2), pass, sc);
     idx = i32x4.add(idx, four);
   }
   for (; j < n; j++) {
