@@ -12,25 +12,23 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
+import { parseArgs as parseFlags } from 'node:util';
 import { buildCubaIr, setInitialV } from './cuba-network.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const o = { size: 4000, steps: 10000, emulators: 10, workers: 2, roots: [resolve(here, '..')] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--size') o.size = Number(next());
-    else if (a === '--steps') o.steps = Number(next());
-    else if (a === '--emulators') o.emulators = Number(next());
-    else if (a === '--workers') o.workers = Number(next());
-    else if (a === '--roots') o.roots = next().split(',').map((r) => resolve(r));
-    else throw new Error(`unknown flag ${a}`);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    options: {
+      size: { type: 'string', default: '4000' }, steps: { type: 'string', default: '10000' },
+      emulators: { type: 'string', default: '10' }, workers: { type: 'string', default: '2' }, roots: { type: 'string' },
+    },
+  });
+  const o = {
+    size: Number(values.size), steps: Number(values.steps), emulators: Number(values.emulators), workers: Number(values.workers),
+    roots: values.roots !== undefined ? values.roots.split(',').map((r) => resolve(r)) : [resolve(here, '..')],
+  };
   for (const k of ['size', 'emulators', 'workers']) if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`--${k} must be a positive integer`);
   if (!Number.isInteger(o.steps) || o.steps < 2001) throw new Error('--steps must be an integer above 2000');
   return o;
