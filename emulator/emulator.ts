@@ -45,9 +45,10 @@ export interface EmulatorOptions {
    */
   readonly heap?: WasmHeap | null;
   /**
-   * 'auto' (default): `cuba` LIF groups run on the WebAssembly SIMD kernel (kernels/wasm/) when it is built and
-   * the state can live on its heap, and the blank-out test of long synapse rows runs there too; 'ts': the
-   * TypeScript kernels only (the reference). Default from the environment variable DENDRITE_KERNELS (`ts`), else 'auto'.
+   * 'auto' (default): `cuba` LIF groups (with or without a dendrite) run on the WebAssembly SIMD kernel
+   * (kernels/wasm/) when it is built and the state can live on its heap, and the keyed draws of long synapse rows
+   * (blank-out, the learning engine's stochastic rounding) are computed there too; 'ts': the TypeScript kernels only
+   * (the reference; same results). Default from the environment variable DENDRITE_KERNELS (`ts`), else 'auto'.
    */
   readonly kernels?: KernelChoice;
   /**
