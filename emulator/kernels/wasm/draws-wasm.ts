@@ -2,12 +2,13 @@
  * Host side of the WebAssembly keyed draws (assembly/draws.ts, in the same module as the cuba kernel): the chip's
  * draws (`prng.drawWithStreamKey`) for a run of consecutive indices, four at a time — ≈ 1.3 ns per draw against
  * ≈ 3.5–4 ns in TypeScript on the development machine. Used where a loop draws once per synapse of a row:
- * blank-out delivery (delivery.ts `deliverAxon`, which gets the list of transmitting synapses) and the learning
- * engine's stochastic rounding (learning/engine.ts `updateOpen`, which gets the draws). The TypeScript loops stay the
+ * blank-out delivery (delivery.ts `deliverAxon`, which gets the list of transmitting synapses, or — for a dense row
+ * whose ring and weights are on the kernel's heap — has the whole row delivered in place) and the learning engine's
+ * stochastic rounding (learning/engine.ts `updateOpen`, which gets the draws). The TypeScript loops stay the
  * reference and the fallback; the bits are the same (tests/emulator/draws-wasm.test.ts).
  *
- * One instance per thread, on a private two-page memory: the module's static data may use the first page, the
- * output goes to the second.
+ * `drawKernel`: one instance per thread, on a private two-page memory (the module's static data may use the first
+ * page, the output goes to the second). `heapDrawKernel`: the emulator's own instance on its heap (adds `row`).
  */
 import { cubaWasmModule, type KernelChoice } from './cuba-wasm.js';
 import type { WasmHeap } from './heap.js';
@@ -26,7 +27,7 @@ export interface DrawKernel {
    */
   readonly row: ((prefix: number, first: number, n: number, ks: number, tb: number, ring: number, weights: number, scale: number) => number) | null;
   readonly out: Int32Array;
-  /** Byte address of `out` in the instance's memory (the `at` of both functions). */
+  /** Byte address of `out` in the instance's memory (the `at` of `blankout` and `draws`). */
   readonly at: number;
   readonly capacity: number;
 }
